@@ -1,0 +1,90 @@
+"""Everything a site engine needs from a library: pages to add, guide bodies, public JSON.
+
+This is the seam between the domain and MkDocs: the MkDocs plugin only routes events here, so
+another site engine could call the same methods.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from casebook.library import Library
+from casebook.model import Case
+from casebook.pages import GeneratedPage, case_footer, generated_pages, guide_footer
+from casebook.render import case_markdown, escape, link, render_body
+
+# Text similarity of other cases to a case, by case id (scores in 0..1).
+Similarity = Callable[[Case], dict[str, float]]
+
+
+@dataclass
+class SiteOptions:
+    related_limit: int = 5
+    related_weights: dict[str, float] = field(default_factory=dict)
+
+
+class Site:
+    """The pages and data of one build, made from one parsed library."""
+
+    def __init__(
+        self, library: Library, options: SiteOptions | None = None,
+        similarity: Similarity | None = None,
+    ) -> None:
+        self.library = library
+        self.options = options or SiteOptions()
+        self.similarity = similarity
+
+    def pages(self) -> list[GeneratedPage]:
+        """Case pages and every generated facet page."""
+        cases = [
+            GeneratedPage(case.src_uri, case_markdown(
+                case, self.library.vocabulary,
+                case_footer(self.library, case, self.related_markdown(case))))
+            for case in self.library.cases
+        ]
+        return cases + generated_pages(self.library)
+
+    def related_markdown(self, case: Case) -> str:
+        from casebook.related import DEFAULT_WEIGHTS, related_cases
+
+        weights = {**DEFAULT_WEIGHTS, **self.options.related_weights}
+        scores = self.similarity(case) if self.similarity else None
+        found = related_cases(case, self.library.cases, weights, scores,
+                              limit=self.options.related_limit)
+        if not found:
+            return ""
+        items = []
+        for item in found:
+            target = link(item.case.src_uri, case.src_uri)
+            items.append(
+                f'<li markdown="span">[**{escape(item.case.alias)}** {escape(item.case.title)}]'
+                f'({target})<br><span class="cb-related-reason">{escape(item.reason)}</span></li>'
+            )
+        return ("## 関連する事例 {#related}\n\n"
+                '<ul class="cb-related" markdown>\n' + "\n".join(items) + "\n</ul>\n")
+
+    def guide_markdown(self, src_uri: str) -> str | None:
+        """A guide page's Markdown with annotations rendered and its cases appended."""
+        guide = self.library.guide(src_uri)
+        if guide is None:
+            return None
+        body = render_body(guide.doc, self.library.vocabulary, src_uri, skip_title=False)
+        return body + "\n" + guide_footer(self.library, guide)
+
+    def cases_json(self, url_of: Callable[[str], str]) -> str:
+        """Public facts of every published case, for in-browser tools. Internal fields never."""
+        records = []
+        for case in self.library.cases:
+            records.append({
+                "id": case.id,
+                "alias": case.alias,
+                "title": case.title,
+                "kind": case.kind,
+                "url": url_of(case.src_uri),
+                "summary": case.summary,
+                "facets": {name: [t.slug for t in terms]
+                           for name, terms in case.facets.items() if terms},
+            })
+        return json.dumps(records, ensure_ascii=False, indent=1)

@@ -1,0 +1,31 @@
+"""Options of the `casebook` MkDocs plugin."""
+
+from __future__ import annotations
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class CasebookConfig(Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off without removing it from mkdocs.yml."""
+
+    cases_dir = c.Type(str, default="cases")
+    """Folder of case files, relative to mkdocs.yml."""
+    taxonomy = c.Type(str, default="content/taxonomy.yml")
+    """The controlled vocabulary, relative to mkdocs.yml."""
+    private_terms = c.Type(str, default="content/private-terms.txt")
+    """Deny-list of real names that must never be published (the file itself never is)."""
+
+    drafts = c.Optional(c.Type(bool))
+    """Include `status: draft` cases; unset means only in `mkdocs serve`."""
+
+    related_limit = c.Type(int, default=5)
+    """How many related cases a case page lists."""
+    related_weights = c.DictOfItems(c.Type((int, float)), default={})
+    """Weight of a shared term per facet, e.g. {wall: 3, approach: 2}; merged over the defaults."""
+
+    search_index_dir = c.Type(str, default=".casebook-index")
+    """Whoosh index written next to the site (not inside it), relative to mkdocs.yml."""
+    search_pagefind = c.Type(bool, default=True)
+    """Index the built site with Pagefind for in-browser search."""

@@ -1,0 +1,102 @@
+"""MkDocs event hooks, each handing its work to `casebook` objects."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from casebook.problems import CheckError
+from casebook.reader import ProjectPaths, load_library
+from casebook.site import Site, SiteOptions
+from casebook_mkdocs.config import CasebookConfig
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).parent / "assets"
+CSS_URI = "assets/casebook/casebook.css"
+
+
+class CasebookPlugin(BasePlugin[CasebookConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.command = "build"
+        self.site: Site | None = None
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if not self.config.enabled:
+            return config
+        root = Path(config.config_file_path).parent
+        self.paths = ProjectPaths(
+            root=root,
+            content=os.path.relpath(config.docs_dir, root),
+            cases=self.config.cases_dir,
+            taxonomy=self.config.taxonomy,
+            private_terms=self.config.private_terms,
+        )
+        if CSS_URI not in config.extra_css:
+            config.extra_css.append(CSS_URI)
+        return config
+
+    # Read and check before MkDocs cleans site_dir: a failed check leaves the old site intact.
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled:
+            return
+        drafts = self.config.drafts if self.config.drafts is not None else self.command == "serve"
+        try:
+            library = load_library(self.paths, drafts=drafts)
+        except CheckError as error:
+            raise PluginError(error.report()) from None
+        options = SiteOptions(self.config.related_limit, dict(self.config.related_weights))
+        self.site = Site(library, options)
+        log.info("casebook: %d cases, %d guides", len(library.cases), len(library.guides))
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        if self.site is None:
+            return files
+        for private in (self.paths.taxonomy, self.paths.private_terms):
+            unpublished = files.get_file_from_path(os.path.relpath(self.paths.root / private,
+                                                                   config.docs_dir))
+            if unpublished is not None:
+                files.remove(unpublished)
+        drafts = {c.src_uri for c in self.site.library.cases if c.is_draft}
+        for page in self.site.pages():
+            inclusion = InclusionLevel.DRAFT if page.src_uri in drafts else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=page.markdown,
+                                        inclusion=inclusion))
+        files.append(File.generated(config, CSS_URI, abs_src_path=str(ASSETS / "casebook.css")))
+        return files
+
+    # Run before other plugins see the Markdown, so they get the rendered annotations.
+    @event_priority(50)
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig,
+                         files: Files) -> str:
+        if self.site is None:
+            return markdown
+        rendered = self.site.guide_markdown(page.file.src_uri)
+        return markdown if rendered is None else rendered
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        if self.config.enabled:
+            server.watch(str(self.paths.path("cases")))
+        return server
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.site is None:
+            return
+        out = Path(config.site_dir) / "assets" / "casebook" / "cases.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+
+        def url_of(src_uri: str) -> str:
+            return src_uri[: -len(".md")] + "/" if config.use_directory_urls else src_uri[:-3] + ".html"
+
+        out.write_text(self.site.cases_json(url_of), encoding="utf-8")

@@ -1,0 +1,119 @@
+"""Shared helpers: write a tiny Casebook project into tmp_path and build it for real."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+REPO = Path(__file__).resolve().parent.parent
+
+MKDOCS_YML = """\
+site_name: テスト
+docs_dir: content
+site_dir: site
+theme:
+  name: material
+  language: ja
+  font: false
+plugins:
+  - casebook:
+      search_pagefind: {pagefind}
+markdown_extensions:
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      slugify: !!python/object/apply:pymdownx.slugs.slugify {{kwds: {{case: lower}}}}
+"""
+
+CASE = """\
+---
+id: {id}
+title: {title}
+alias: {alias}
+kind: precedent
+industry: {industry}
+prefecture: 埼玉県
+employees: 21-50
+supporter: 商工会議所
+themes: [組織・人材]
+walls: [{walls}]
+approaches: [傾聴型ギャップアプローチ]
+source: 中小企業庁「令和4年度 よろず支援拠点事業の運営について」（令和4年4月）
+status: {status}
+---
+# {title}
+
+## 設定された課題
+
+- 人の管理や資金繰りへの対応は[場当たり的]{{wall=見えない}}だった。
+- 改革を進めると社員との軋轢が生じた。
+
+## 支援アプローチ
+
+経営者の考えを[傾聴し]{{skill=傾聴}}、5年後の目標を共有した。
+
+```dialogue
+支援者[問いかけ]: 5年後、どんな会社になっていたいですか。
+経営者: 社員が自分で考えて動く会社です。
+```
+
+## 生まれた事業上の変化
+
+目標年商を達成した。
+"""
+
+
+def case_text(**fields: str) -> str:
+    values = {"id": "a-parts", "title": "属人的経営から組織的経営へ", "alias": "A社",
+              "industry": "E", "walls": "見えない, 付いてこない", "status": "published"}
+    values.update(fields)
+    return CASE.format(**values)
+
+
+class Project:
+    """A throwaway Casebook project on disk."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        (root / "content").mkdir(parents=True)
+        (root / "cases").mkdir()
+        shutil.copy(REPO / "content" / "taxonomy.yml", root / "content" / "taxonomy.yml")
+        self.write("content/index.md", "# ホーム\n\nようこそ。\n")
+        self.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false"))
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, encoding="utf-8")
+        return path
+
+    def case(self, name: str = "a-parts", **fields: str) -> Path:
+        fields.setdefault("id", name)
+        return self.write(f"cases/{name}.md", case_text(**fields))
+
+    def build(self) -> Path:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        config = load_config(config_file=str(self.root / "mkdocs.yml"))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+        return self.root / "site"
+
+    def page(self, url: str) -> str:
+        return (self.root / "site" / url / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return Project(tmp_path / "proj")

@@ -1,0 +1,155 @@
+"""Real MkDocs builds in tmp_path: what a reader of the built site sees."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+from tests.conftest import REPO, Project
+
+
+def text_of(html: str) -> str:
+    """Visible text of a page, roughly: tags dropped, whitespace collapsed."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_case_page_has_header_card_sections_and_badges(project: Project) -> None:
+    project.case()
+    project.build()
+    page = project.page("cases/a-parts")
+    assert "<h1" in page and "A社: 属人的経営から組織的経営へ" in page
+    assert 'class="cb-case-card"' in page
+    assert re.search(r'<a class="cb-badge cb-badge--wall"[^>]*href="\.\./\.\./walls/mienai/"', page)
+    assert 'href="../../industries/e-manufacturing/"' in page
+    text = text_of(page)
+    for heading in ("設定された課題", "支援アプローチ", "生まれた事業上の変化"):
+        assert heading in text
+    assert "出典: 中小企業庁" in text
+
+
+def test_annotation_renders_as_marked_text_with_badge(project: Project) -> None:
+    project.case()
+    project.build()
+    page = project.page("cases/a-parts")
+    assert re.search(
+        r'<mark class="cb-annot cb-annot--wall">場当たり的</mark>'
+        r'<a class="cb-badge cb-badge--wall" href="\.\./\.\./walls/mienai/">見えない</a>', page)
+    assert "{wall=" not in page
+
+
+def test_dialogue_renders_turns_with_skill_badges(project: Project) -> None:
+    project.case()
+    project.build()
+    page = project.page("cases/a-parts")
+    assert 'class="cb-dialogue"' in page
+    turn = re.search(r'<p class="cb-turn cb-turn--supporter">(.*?)</p>', page, re.S).group(1)
+    assert '<strong class="cb-speaker">支援者</strong>' in turn
+    assert 'href="../../skills/toikake/">問いかけ</a>' in turn
+    assert "5年後、どんな会社になっていたいですか。" in turn
+    assert "```dialogue" not in page
+
+
+def test_facet_overview_lists_terms_with_counts(project: Project) -> None:
+    project.case("a-parts")
+    project.case("b-shop", alias="B社", walls="付いてこない, 見えない", industry="小売業")
+    project.build()
+    text = text_of(project.page("walls"))
+    assert re.search(r"見えない .*? 2 ", text)
+    assert re.search(r"足りない .*? 0 ", text)
+
+
+def test_term_page_shows_cards_with_summary(project: Project) -> None:
+    project.case("a-parts")
+    project.case("b-shop", alias="B社", walls="付いてこない", industry="小売業",
+                 title="小売の事例")
+    # b-shop annotates 見えない in its body, so list it in walls to stay valid
+    path = project.root / "cases" / "b-shop.md"
+    path.write_text(path.read_text("utf-8").replace("{wall=見えない}", ""), "utf-8")
+    project.build()
+    page = project.page("walls/mienai")
+    text = text_of(page)
+    assert "事例（1件）" in text
+    assert "A社 属人的経営から組織的経営へ" in text
+    assert "B社" not in text
+    assert "人の管理や資金繰りへの対応は場当たり的だった。" in text
+
+
+def test_matrix_counts_walls_by_industry_and_links_cells(project: Project) -> None:
+    project.case("a-parts")
+    project.case("b-parts", alias="B社")
+    project.build()
+    page = project.page("matrix")
+    assert re.search(r'<a href="#cell-e-manufacturing-mienai">2</a>', page)
+    assert 'id="cell-e-manufacturing-mienai"' in page
+
+
+def test_draft_is_left_out_of_build_pages_and_counts(project: Project) -> None:
+    project.case("a-parts")
+    project.case("z-draft", alias="Z社", status="draft", title="下書きの事例")
+    site = project.build()
+    assert not (site / "cases" / "z-draft").exists()
+    assert "Z社" not in project.page("walls/mienai")
+    assert "Z社" not in project.page("cases")
+    assert "下書きの事例" not in (site / "sitemap.xml").read_text("utf-8")
+    assert re.search(r"見えない .*? 1 ", text_of(project.page("walls")))
+
+
+def test_guide_lists_cases_it_explains(project: Project) -> None:
+    project.case()
+    project.write("content/method/mienai.md",
+                  "---\nexplains: {wall: 見えない}\n---\n# 見えない壁\n\n[見えない]{wall=見えない}壁とは。\n")
+    project.build()
+    page = project.page("method/mienai")
+    assert "「見えない」の事例（1件）" in text_of(page)
+    assert 'href="../../cases/a-parts/"' in page
+    assert '<mark class="cb-annot cb-annot--wall">見えない</mark>' in page
+    # and the term page links back to the guide
+    assert 'href="../../method/mienai/"' in project.page("walls/mienai")
+
+
+def test_japanese_headings_get_readable_anchors(project: Project) -> None:
+    project.case()
+    project.build()
+    assert 'id="設定された課題"' in project.page("cases/a-parts")
+
+
+def test_taxonomy_and_private_terms_are_not_published(project: Project) -> None:
+    project.write("content/private-terms.txt", "山田精機\n")
+    project.case()
+    site = project.build()
+    assert not (site / "taxonomy.yml").exists()
+    assert not (site / "private-terms.txt").exists()
+
+
+def test_cases_json_has_public_fields_only(project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace(
+        "status: published", "status: published\ninternal_notes: 社長の持病について"), "utf-8")
+    site = project.build()
+    records = json.loads((site / "assets/casebook/cases.json").read_text("utf-8"))
+    assert records[0]["id"] == "a-parts" and records[0]["url"] == "cases/a-parts/"
+    for file in site.rglob("*"):
+        if file.is_file() and file.suffix in (".html", ".json", ".xml", ".js"):
+            assert "持病" not in file.read_text("utf-8", errors="ignore"), file
+
+
+def test_no_outside_host_in_built_pages(project: Project) -> None:
+    project.case()
+    site = project.build()
+    for html in site.rglob("*.html"):
+        text = html.read_text("utf-8")
+        assert "fonts.googleapis.com" not in text, html
+        assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', text), html
+
+
+def test_real_site_builds_strict(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=REPO, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING" not in result.stderr, result.stderr[-3000:]
+    assert (tmp_path / "site" / "cases" / "a-precision-parts" / "index.html").exists()

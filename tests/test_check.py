@@ -1,0 +1,181 @@
+"""Every problem a case author can make is reported with file, line, field, value and a suggestion."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from casebook.problems import CheckError
+from casebook.reader import load_library
+from tests.conftest import Project
+
+
+def problems_of(project: Project) -> str:
+    with pytest.raises(CheckError) as caught:
+        load_library(project.root)
+    return caught.value.report()
+
+
+def line_of(project: Project, rel: str, needle: str) -> int:
+    lines = (project.root / rel).read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if needle in line)
+
+
+def test_valid_case_has_no_problems(project: Project) -> None:
+    project.case()
+    library = load_library(project.root)
+    case = library.case("a-parts")
+    assert [t.label for t in case.terms("wall")] == ["見えない", "付いてこない"]
+    assert [t.label for t in case.terms("skill")] == ["傾聴", "問いかけ"]
+    assert case.summary == "- 人の管理や資金繰りへの対応は場当たり的だった。"
+
+
+def test_unknown_wall_names_file_line_and_suggestion(project: Project) -> None:
+    project.case(walls="見えな, 付いてこない")
+    line = line_of(project, "cases/a-parts.md", "見えな,")
+    assert (
+        f"cases/a-parts.md:{line}: walls: unknown wall '見えな' — did you mean '見えない'?"
+        in problems_of(project)
+    )
+
+
+def test_unknown_industry_suggests_closest(project: Project) -> None:
+    project.case(industry="製造")
+    report = problems_of(project)
+    assert "industry: unknown industry '製造'" in report
+    assert "did you mean '製造業'?" in report
+
+
+def test_synonym_and_letter_resolve_to_one_industry(project: Project) -> None:
+    project.case("a-parts", industry="e")
+    project.case("b-shop", industry="卸売業、小売業", alias="B社")
+    library = load_library(project.root)
+    assert library.case("a-parts").terms("industry")[0].code == "E"
+    assert library.case("b-shop").terms("industry")[0].code == "I"
+
+
+def test_broken_yaml_names_the_line(project: Project) -> None:
+    path = project.case()
+    text = path.read_text(encoding="utf-8").replace("themes: [組織・人材]", "themes: [組織・人材")
+    path.write_text(text, encoding="utf-8")
+    assert "cases/a-parts.md:" in problems_of(project)
+    assert "front matter: broken YAML" in problems_of(project)
+
+
+def test_unknown_field_suggests_known_field(project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text(encoding="utf-8").replace("themes:", "theme:"), "utf-8")
+    report = problems_of(project)
+    line = line_of(project, "cases/a-parts.md", "theme:")
+    assert f"cases/a-parts.md:{line}: theme: unknown field — did you mean 'themes'?" in report
+    assert "cases/a-parts.md:1: themes: missing required field" in report
+
+
+def test_missing_required_section_is_reported(project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text(encoding="utf-8").replace("## 生まれた事業上の変化", "## 変化"),
+                    "utf-8")
+    report = problems_of(project)
+    assert "section: missing required section '## 生まれた事業上の変化'" in report
+    assert "section: unknown section '## 変化'" in report
+
+
+def test_unknown_annotation_key_is_reported(project: Project) -> None:
+    path = project.case()
+    text = path.read_text(encoding="utf-8").replace("{wall=見えない}", "{walls=見えない}")
+    path.write_text(text, "utf-8")
+    line = line_of(project, "cases/a-parts.md", "{walls=")
+    assert (f"cases/a-parts.md:{line}: annotation: unknown annotation key 'walls'"
+            in problems_of(project))
+    assert "did you mean 'wall'?" in problems_of(project)
+
+
+def test_unknown_annotation_term_suggests_closest(project: Project) -> None:
+    path = project.case()
+    text = path.read_text(encoding="utf-8").replace("{skill=傾聴}", "{skill=傾聴する}")
+    path.write_text(text, "utf-8")
+    line = line_of(project, "cases/a-parts.md", "{skill=傾聴する}")
+    assert (f"cases/a-parts.md:{line}: annotation: unknown skill '傾聴する' — did you mean '傾聴'?"
+            in problems_of(project))
+
+
+def test_unknown_dialogue_skill_names_its_line(project: Project) -> None:
+    path = project.case()
+    text = path.read_text(encoding="utf-8").replace("支援者[問いかけ]", "支援者[問い掛け]")
+    path.write_text(text, "utf-8")
+    line = line_of(project, "cases/a-parts.md", "支援者[問い掛け]")
+    assert (f"cases/a-parts.md:{line}: dialogue: unknown skill '問い掛け' — did you mean '問いかけ'?"
+            in problems_of(project))
+
+
+def test_wall_annotated_but_not_listed(project: Project) -> None:
+    project.case(walls="付いてこない")
+    line = line_of(project, "cases/a-parts.md", "{wall=見えない}")
+    assert (f"cases/a-parts.md:{line}: walls: wall '見えない' is annotated in the text but not "
+            "listed in front matter 'walls'" in problems_of(project))
+
+
+def test_precedent_without_source(project: Project) -> None:
+    path = project.case()
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines()
+             if not ln.startswith("source:")]
+    path.write_text("\n".join(lines), "utf-8")
+    assert "source: a precedent must cite its source" in problems_of(project)
+
+
+def test_duplicate_id_names_both_files(project: Project) -> None:
+    project.case("a-parts")
+    project.case("a-parts-copy", id="a-parts", alias="B社")
+    assert ("cases/a-parts.md:2: id: duplicate id 'a-parts' (also used by cases/a-parts-copy.md)"
+            in problems_of(project)) or (
+        "cases/a-parts-copy.md:2: id: duplicate id 'a-parts' (also used by cases/a-parts.md)"
+        in problems_of(project))
+
+
+def test_all_problems_of_a_run_are_reported_together(project: Project) -> None:
+    project.case("a-parts", walls="見えな")
+    project.case("b-shop", alias="B社", industry="製造")
+    report = problems_of(project)
+    assert report.startswith("3 problems found:") or report.startswith("4 problems found:")
+    assert "cases/a-parts.md" in report and "cases/b-shop.md" in report
+
+
+def test_guide_explains_unknown_term(project: Project) -> None:
+    project.write("content/guide.md", "---\nexplains: {wall: 見えなく}\n---\n# 解説\n")
+    assert ("content/guide.md:2: explains.wall: unknown wall '見えなく' — did you mean '見えない'?"
+            in problems_of(project))
+
+
+def test_check_command_exits_nonzero_with_same_messages(project: Project) -> None:
+    project.case(walls="見えな, 付いてこない")
+    result = subprocess.run(
+        [sys.executable, "-m", "casebook.cli", "check", "--root", str(project.root)],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert "walls: unknown wall '見えな' — did you mean '見えない'?" in result.stderr
+
+
+def test_check_command_reports_ok(project: Project) -> None:
+    project.case()
+    result = subprocess.run(
+        [sys.executable, "-m", "casebook.cli", "check", "--root", str(project.root)],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "ok: 1 cases" in result.stdout
+
+
+def test_failed_build_writes_nothing_and_keeps_old_site(project: Project) -> None:
+    project.case()
+    site = project.build()
+    assert (site / "cases" / "a-parts" / "index.html").exists()
+    project.case("b-shop", alias="B社", walls="見えな")
+    with pytest.raises(PluginError) as caught:
+        project.build()
+    assert "walls: unknown wall '見えな' — did you mean '見えない'?" in str(caught.value)
+    assert (site / "cases" / "a-parts" / "index.html").exists()
+    assert not (site / "cases" / "b-shop").exists()
