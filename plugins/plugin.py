@@ -14,6 +14,7 @@ from mkdocs.structure.pages import Page
 from casebook.problems import CheckError
 from casebook.reader import ProjectPaths, load_library
 from casebook.site import Site, SiteOptions
+from casebook.timing import Stopwatch
 from casebook_mkdocs.config import CasebookConfig
 
 log = get_plugin_logger(__name__)
@@ -28,6 +29,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def __init__(self) -> None:
         self.command = "build"
         self.site: Site | None = None
+        self.timings = Stopwatch()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -51,9 +53,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled:
             return
+        self.timings.reset()
         drafts = self.config.drafts if self.config.drafts is not None else self.command == "serve"
         try:
-            library = load_library(self.paths, drafts=drafts)
+            with self.timings.stage("read+check"):
+                library = load_library(self.paths, drafts=drafts)
         except CheckError as error:
             raise PluginError(error.report()) from None
         options = SiteOptions(self.config.related_limit, dict(self.config.related_weights))
@@ -69,7 +73,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if unpublished is not None:
                 files.remove(unpublished)
         drafts = {c.src_uri for c in self.site.library.cases if c.is_draft}
-        for page in self.site.pages():
+        with self.timings.stage("pages"):
+            pages = self.site.pages()
+        for page in pages:
             inclusion = InclusionLevel.DRAFT if page.src_uri in drafts else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown,
                                         inclusion=inclusion))
