@@ -89,7 +89,7 @@ def _check_anonymity(
     config = doc.meta.get("anonymization") or {}
     allow_list = config.get("allow") if isinstance(config, dict) else None
     for index, entry in enumerate(allow_list or []):
-        line = doc.meta_lines.get(f"anonymization.allow", doc.meta_lines.get("anonymization", 1))
+        line = doc.meta_lines.get("anonymization.allow", doc.meta_lines.get("anonymization", 1))
         if not isinstance(entry, dict) or not entry.get("text") or not entry.get("reason"):
             problems.append(
                 Problem(rel, line, f"anonymization.allow[{index}]",

@@ -180,3 +180,31 @@ def test_failed_build_writes_nothing_and_keeps_old_site(project: Project, caplog
     assert "walls: unknown wall '見えな' — did you mean '見えない'?" in caplog.text
     assert (site / "cases" / "a-parts" / "index.html").exists()
     assert not (site / "cases" / "b-shop").exists()
+
+
+def test_identifying_detail_fails_the_check_with_line_and_text(project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace(
+        "目標年商を達成した。", "目標年商を達成した。田中社長は 048-123-4567 まで連絡をくれた。"), "utf-8")
+    line = line_of(project, "cases/a-parts.md", "田中社長")
+    report = problems_of(project)
+    assert f"cases/a-parts.md:{line}: anonymization: possible personal name" in report
+    assert "'田中社長'" in report and "'048-123-4567'" in report
+
+
+def test_inline_anon_marker_allows_exactly_that_text(project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace(
+        "目標年商を達成した。",
+        '[関東経済産業局]{anon="公的機関名（公開資料に記載）"}の支援で目標年商を達成した。'), "utf-8")
+    load_library(project.root)  # no CheckError
+    path.write_text(path.read_text("utf-8").replace("の支援で", "と東北経済産業局の支援で"), "utf-8")
+    assert "'東北経済産業局'" in problems_of(project)
+
+
+def test_private_term_in_any_width_or_kana_fails(project: Project) -> None:
+    project.write("content/private-terms.txt", "# 実在の取引先\nヤマダ精機\n")
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("目標年商を達成した。",
+                                                    "やまだ精機との取引が増えた。"), "utf-8")
+    assert "'やまだ精機'" in problems_of(project)
