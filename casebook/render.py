@@ -28,11 +28,18 @@ def link(target: str, from_uri: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(from_uri) or ".")
 
 
+# Facets offered as filters in the browser search (Pagefind), under their Japanese labels.
+# The value is in the attribute because Pagefind reads a re-spelt copy of the text
+# (search/pagefind.py).
+SEARCH_FILTERS = ("wall", "approach", "industry", "theme")
+KIND_FILTER = "種別"
+
+
 def badge(term: Term, vocabulary: Vocabulary, from_uri: str, *, filter_attr: bool = False) -> str:
     """A term as a badge link; `filter_attr` also exposes it to in-browser search filters."""
     attrs = f".cb-badge .cb-badge--{term.facet}"
-    if filter_attr:
-        attrs += f' data-pagefind-filter="{term.facet}"'
+    if filter_attr and term.facet in SEARCH_FILTERS:
+        attrs += f' data-pagefind-filter="{vocabulary[term.facet].label}:{term.label}"'
     label = term.label.replace("[", "\\[").replace("]", "\\]")
     return f"[{label}]({link(term_uri(term, vocabulary), from_uri)}){{{attrs}}}"
 
@@ -123,7 +130,7 @@ def case_header(case: Case, vocabulary: Vocabulary) -> str:
     return (
         f'<div class="cb-case-card" markdown>\n'
         f'<p class="cb-case-kind"><span class="cb-kind cb-kind--{case.kind}" '
-        f'data-pagefind-filter="kind">{kind}</span> '
+        f'data-pagefind-filter="{KIND_FILTER}:{kind}">{kind}</span> '
         f'<span class="cb-alias">{escape(case.alias)}</span></p>\n'
         f'<dl class="cb-facets" markdown>\n' + "\n".join(rows) + "\n</dl>\n</div>\n"
     )

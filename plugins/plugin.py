@@ -11,15 +11,19 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from casebook.pages import CASE_INDEX_URI, MATRIX_URI
 from casebook.problems import CheckError
 from casebook.reader import ProjectPaths, load_library
 from casebook.site import Site, SiteOptions
 from casebook.timing import Stopwatch
 from casebook_mkdocs.config import CasebookConfig
+from search.index import build_index, open_index
+from search.pagefind import PagefindError, index_site
 
 log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).parent / "assets"
+OVERRIDES = Path(__file__).parent / "overrides"
 CSS_URI = "assets/casebook/casebook.css"
 
 
@@ -30,6 +34,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.command = "build"
         self.site: Site | None = None
         self.timings = Stopwatch()
+        self.index = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -47,6 +52,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         )
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
+        # Our templates come right after the user's custom_dir, before Material's own.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(OVERRIDES))
+        # Pagefind replaces Material's lunr search, which cannot cut Japanese into words.
+        search = config.plugins.get("material/search") if self.config.search_pagefind else None
+        if search is not None and search.config.enabled:
+            search.config.enabled = False
+            log.info("casebook: Material's search plugin is off: Pagefind searches the site")
         return config
 
     # Read and check before MkDocs cleans site_dir: a failed check leaves the old site intact.
@@ -61,7 +73,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         except CheckError as error:
             raise PluginError(error.report()) from None
         options = SiteOptions(self.config.related_limit, dict(self.config.related_weights))
-        self.site = Site(library, options)
+        # The Whoosh index lives next to the site, not in it, and serves related-case scoring.
+        index_dir = self.paths.root / self.config.search_index_dir
+        if self.index is not None:  # the previous `mkdocs serve` rebuild's searcher
+            self.index.close()
+        with self.timings.stage("whoosh index"):
+            build_index(library.cases, index_dir)
+        self.index = open_index(index_dir, library.vocabulary)
+        self.site = Site(library, options, similarity=self.index.similarity)
         log.info("casebook: %d cases, %d guides", len(library.cases), len(library.guides))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -73,7 +92,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if unpublished is not None:
                 files.remove(unpublished)
         drafts = {c.src_uri for c in self.site.library.cases if c.is_draft}
-        with self.timings.stage("pages"):
+        with self.timings.stage("pages+related"):
             pages = self.site.pages()
         for page in pages:
             inclusion = InclusionLevel.DRAFT if page.src_uri in drafts else InclusionLevel.NOT_IN_NAV
@@ -106,3 +125,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return src_uri[: -len(".md")] + "/" if config.use_directory_urls else src_uri[:-3] + ".html"
 
         out.write_text(self.site.cases_json(url_of), encoding="utf-8")
+        if self.config.search_pagefind:
+            try:
+                # The case index and the matrix list every case: hits there would bury the cases.
+                listings = [File(uri, config.docs_dir, config.site_dir,
+                                 config.use_directory_urls).dest_uri
+                            for uri in (CASE_INDEX_URI, MATRIX_URI)]
+                stats = index_site(Path(config.site_dir), self.site.library.vocabulary,
+                                   skip=listings)
+            except PagefindError as error:
+                raise PluginError(f"casebook: search index: {error}") from None
+            log.info("casebook: Pagefind indexed %d pages (%d other spellings) in %.1f s: %s",
+                     stats.pages, stats.variants, stats.seconds, stats.bundle)
+

@@ -1,0 +1,102 @@
+"""Related cases: scored by the facet terms two cases share, plus how alike their text is.
+
+In the spirit of Hugo's related content: each facet has a weight, a shared term adds its
+facet's weight, and text similarity (from the search index, scaled to 0..1) adds up to the
+"text" weight. Walls weigh most because a supporter preparing a hearing looks for cases
+stuck at the same wall; the industry or the prefecture alone says little.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from casebook.model import Case
+from casebook.vocabulary import Term
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "wall": 3.0,
+    "approach": 2.0,
+    "theme": 1.5,
+    "skill": 1.0,
+    "industry": 1.0,
+    "step": 0.5,
+    "employees": 0.5,
+    "supporter": 0.5,
+    "prefecture": 0.25,
+    # weight of text similarity 1.0 (the most similar case); 0 turns text off
+    "text": 2.0,
+}
+
+# Text similarity below this is not worth naming as a reason.
+SIMILAR_TEXT = 0.5
+# Shared terms of lighter facets (employees, supporter, prefecture …) count in the score but
+# are named in the reason only when nothing heavier is shared.
+REASON_MIN_WEIGHT = 1.0
+
+
+@dataclass(frozen=True)
+class Related:
+    """Another case worth reading next, and why."""
+
+    case: Case
+    score: float
+    shared: list[Term]
+    reason: str
+
+
+def related_cases(
+    case: Case,
+    cases: Iterable[Case],
+    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    text_similarity: Mapping[str, float] | None = None,
+    limit: int = 5,
+) -> list[Related]:
+    """The `limit` published cases most related to `case`, best first; never itself or a draft.
+
+    `text_similarity` maps case ids to any non-negative score; it is scaled so the most
+    similar case counts 1.0. A case with nothing in common and no text similarity is left out.
+    """
+    similarity = _scaled(text_similarity or {})
+    text_weight = weights.get("text", 0.0)
+    found: list[Related] = []
+    for other in cases:
+        if other.id == case.id or other.is_draft:
+            continue
+        shared = shared_terms(case, other, weights)
+        text = similarity.get(other.id, 0.0)
+        score = sum(weights.get(t.facet, 0.0) for t in shared) + text_weight * text
+        if score <= 0:
+            continue
+        found.append(Related(other, round(score, 4), shared, _reason(shared, text, weights)))
+    found.sort(key=lambda r: (-r.score, r.case.alias, r.case.id))
+    return found[:limit]
+
+
+def shared_terms(case: Case, other: Case, weights: Mapping[str, float]) -> list[Term]:
+    """Terms both cases are tagged with in weighted facets, heaviest facet first."""
+    shared: list[Term] = []
+    for facet, terms in case.facets.items():
+        if weights.get(facet, 0.0) <= 0:
+            continue
+        theirs = {t.slug for t in other.terms(facet)}
+        shared.extend(t for t in terms if t.slug in theirs)
+    return sorted(shared, key=lambda t: -weights.get(t.facet, 0.0))
+
+
+def _scaled(scores: Mapping[str, float]) -> dict[str, float]:
+    best = max(scores.values(), default=0.0)
+    if best <= 0:
+        return {}
+    return {key: max(value, 0.0) / best for key, value in scores.items()}
+
+
+def _reason(shared: list[Term], text: float, weights: Mapping[str, float]) -> str:
+    """「共通: 付いてこない・製造業」, with the text similarity when it is worth saying."""
+    named = [t for t in shared if weights.get(t.facet, 0.0) >= REASON_MIN_WEIGHT] or shared
+    labels = "・".join(dict.fromkeys(t.label for t in named))
+    if labels and text >= SIMILAR_TEXT:
+        return f"共通: {labels}（本文の内容も近い）"
+    if labels:
+        return f"共通: {labels}"
+    return "本文の内容が近い"

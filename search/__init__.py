@@ -1,0 +1,27 @@
+"""Full-text search over casebook's parsed cases (Whoosh + Sudachi). Only this package imports
+Whoosh; everything else calls these functions.
+
+    stats = build_index(library.cases, Path(".casebook-index"))
+    with open_index(Path(".casebook-index"), library.vocabulary) as index:
+        results = index.search("資金繰り 場当たり", filters={"wall": ["見えない"]})
+"""
+
+from search.errors import EmptyQuery, IndexMissing, SearchError, UnknownCase, UnknownFacetTerm
+from search.index import IndexStats, build_index, memory_index, open_index
+from search.searcher import Hit, MatchedTerm, SearchIndex, SearchResults
+
+__all__ = [
+    "EmptyQuery",
+    "Hit",
+    "IndexMissing",
+    "IndexStats",
+    "MatchedTerm",
+    "SearchError",
+    "SearchIndex",
+    "SearchResults",
+    "UnknownCase",
+    "UnknownFacetTerm",
+    "build_index",
+    "memory_index",
+    "open_index",
+]

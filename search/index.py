@@ -1,0 +1,157 @@
+"""Writing the index from parsed cases, swapping it into place, and opening it again."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from whoosh.filedb.filestore import FileStorage, RamStorage, Storage
+from whoosh.index import EmptyIndexError, Index
+
+from casebook.model import Case
+from casebook.vocabulary import Vocabulary
+from search.errors import IndexMissing
+from search.schema import SCHEMA_VERSION, case_document, case_schema
+from search.searcher import SearchIndex
+
+# Written last into every index we build: what it holds, and proof that a folder is ours
+# before we replace it.
+MANIFEST = "casebook-index.json"
+HOW_TO_BUILD = "build it with `casebook index` (run in the project folder, or pass --root)"
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """What a build wrote."""
+
+    directory: Path
+    documents: int
+    seconds: float
+    size_bytes: int
+
+
+def build_index(
+    cases: Iterable[Case],
+    directory: Path,
+    *,
+    drafts: bool = False,
+    procs: int = 1,
+    limitmb: int = 128,
+) -> IndexStats:
+    """Index the cases into `directory`, replacing any index there in one rename.
+
+    The new index is written to a temporary folder next to `directory` and renamed into
+    place, so a reader opens either the old index or the new one, never half of one.
+    Drafts are left out unless `drafts` is true. `procs` > 1 uses Whoosh's multiprocess
+    writer (see bench/search.py for whether it pays off).
+    """
+    started = time.perf_counter()
+    directory = Path(directory)
+    _check_replaceable(directory)
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-", dir=directory.parent))
+    building.chmod(0o755)  # mkdtemp makes it private; the index is as readable as the project
+    try:
+        index = FileStorage(str(building)).create_index(case_schema())
+        count, labels = _write(index, cases, drafts=drafts, procs=procs, limitmb=limitmb)
+        manifest = {"schema_version": SCHEMA_VERSION, "documents": count, "labels": labels}
+        (building / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                                         encoding="utf-8")
+        _swap(building, directory)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    size = sum(f.stat().st_size for f in directory.iterdir() if f.is_file())
+    return IndexStats(directory, count, time.perf_counter() - started, size)
+
+
+def open_index(directory: Path, vocabulary: Vocabulary | None = None) -> SearchIndex:
+    """Open the index a build wrote; IndexMissing (saying how to build one) if there is none.
+
+    With a vocabulary, filters accept labels, codes and synonyms; without, slugs and labels.
+    """
+    directory = Path(directory)
+    manifest_path = directory / MANIFEST
+    if not manifest_path.is_file():
+        raise IndexMissing(f"no search index in {directory} — {HOW_TO_BUILD}")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    if manifest.get("schema_version") != SCHEMA_VERSION:
+        raise IndexMissing(
+            f"the search index in {directory} was built by another version of casebook — "
+            f"re{HOW_TO_BUILD}"
+        )
+    try:
+        index = FileStorage(str(directory), readonly=True).open_index()
+    except EmptyIndexError:
+        raise IndexMissing(f"the search index in {directory} is incomplete — "
+                           f"re{HOW_TO_BUILD}") from None
+    return SearchIndex(index, vocabulary, manifest.get("labels"))
+
+
+def memory_index(
+    cases: Iterable[Case], vocabulary: Vocabulary | None = None, *, drafts: bool = False
+) -> SearchIndex:
+    """An index held in memory (Whoosh RamStorage), for tests and one-off tools."""
+    index = RamStorage().create_index(case_schema())
+    _, labels = _write(index, cases, drafts=drafts)
+    return SearchIndex(index, vocabulary, labels)
+
+
+def write_documents(storage: Storage, cases: Iterable[Case]) -> Index:
+    """Create an index in any Whoosh storage and add the published cases."""
+    index = storage.create_index(case_schema())
+    _write(index, cases)
+    return index
+
+
+def _write(
+    index: Index, cases: Iterable[Case], *, drafts: bool = False, procs: int = 1,
+    limitmb: int = 128,
+) -> tuple[int, dict[str, dict[str, str]]]:
+    labels: dict[str, dict[str, str]] = {}
+    count = 0
+    options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+    writer = index.writer(limitmb=limitmb, **options)
+    try:
+        for case in cases:
+            if case.is_draft and not drafts:
+                continue
+            writer.add_document(**case_document(case))
+            count += 1
+            for facet, terms in case.facets.items():
+                for term in terms:
+                    labels.setdefault(facet, {})[term.slug] = term.label
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return count, labels
+
+
+def _check_replaceable(directory: Path) -> None:
+    # Refuse to replace a folder we did not build: `--index .` must not delete a project.
+    if directory.exists() and (
+        not directory.is_dir()
+        or (any(directory.iterdir()) and not (directory / MANIFEST).is_file())
+    ):
+        raise IndexMissing(
+            f"{directory} exists and is not a casebook search index; "
+            "choose another --index folder or remove it yourself"
+        )
+
+
+def _swap(new: Path, directory: Path) -> None:
+    if not directory.exists():
+        os.replace(new, directory)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old-", dir=directory.parent))
+    # Two renames: the old index stays whole until the new one is complete and moved in.
+    os.replace(directory, old / directory.name)
+    os.replace(new, directory)
+    shutil.rmtree(old, ignore_errors=True)

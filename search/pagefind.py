@@ -1,0 +1,367 @@
+"""Index a built site with Pagefind, for search in the browser without a server.
+
+    stats = index_site(Path("site"), library.vocabulary)
+
+Pagefind reads the HTML the site engine wrote; only what the theme marks `data-pagefind-body`
+(the article) is indexed, so navigation and sidebars never match.
+
+Why Pagefind reads a re-spelt copy of each page
+-----------------------------------------------
+Pagefind cuts Japanese into words twice, and differently: the extended build with Lindera when
+indexing, the browser's Intl.Segmenter when searching (Pagefind issue #1237). A query is then
+looked up as words the index does not have. 付いてこない is indexed as 付い|て|こ|ない but
+searched as 付|い|てこ|ない and finds nothing; 資金繰り is searched whole, is not a word of the
+index, and Pagefind falls back to 資金, so every page about 資金 matches.
+
+So Pagefind gets a copy of each page in which every run of kanji and kana is spelt as
+character bigrams: each character becomes one letter-and-digit word naming itself and the next
+character (資金繰り → 資金 金繰 繰り り∅). No segmenter can cut such a word, the page script
+(plugins/overrides/assets/casebook/search.js) spells a query the same way, and Pagefind's
+every-word-must-match search finds 後継 in 後継者 but not in 六十日後. The script turns the
+words of an excerpt back into the characters they name. The site's own HTML is not changed.
+
+Each copy also gets the other spellings of words the page uses (付いてこない and ついてこない,
+引継ぎ and 引き継ぎ), so a search in either spelling finds it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from casebook.vocabulary import Vocabulary
+from search.errors import SearchError
+
+# Where the search bundle goes, relative to the site: pages load it from <root>/pagefind/.
+BUNDLE_DIR = "pagefind"
+
+# Parts of an article that repeat other pages' text: indexed, every listing of case cards
+# (term pages, the matrix, a guide's case list) and every "related cases" block would match a
+# search for any case it lists, burying the case itself. The permalink "¶" is noise.
+EXCLUDED_SELECTORS = (".headerlink", ".cb-cards", ".cb-related")
+
+# The spelling shared with search.js; change both together (tests/browser checks they agree).
+# MARKER starts every bigram word. It is a letter (so segmenters keep the word whole) that no
+# page uses, so no real word is a prefix of a bigram word and Pagefind's fall-back to the
+# longest indexed prefix of an unknown word finds nothing instead of something unrelated.
+MARKER = "\u01c2"  # ǂ
+# Whitespace the page had, as a word of its own: the spelling puts spaces around every run, so
+# without it an excerpt could not tell 見えない 向き合わない (two badges) from 見えない向き合わない.
+GAP = "\u01c1"  # ǁ
+CJK = ("\u3005-\u3007\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff"
+       "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f")
+_RUN = re.compile(f"[{CJK}]+")
+_SPACE = re.compile(r"\s+")
+_KANJI = re.compile("[\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_LATIN = re.compile("[A-Za-z0-9]")
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_END = 0  # stands for "no next character" after the last character of a run
+
+# Pagefind's language for the copy: any language it does not segment (zh, ja, th) or stem.
+INDEX_LANGUAGE = "und"
+
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                   "param", "source", "track", "wbr"})
+_TIMEOUT_SECONDS = 300
+
+
+class PagefindError(SearchError):
+    """Pagefind is missing or could not index the site."""
+
+
+@dataclass(frozen=True)
+class PagefindStats:
+    """What one indexing run did."""
+
+    pages: int
+    words: int
+    filters: int
+    variants: int
+    seconds: float
+    bundle: Path
+
+
+def _base36(code: int) -> str:
+    digits = ""
+    for _ in range(4):  # 36**4 > 0x10FFFF: every code point fits
+        code, digit = divmod(code, 36)
+        digits = _DIGITS[digit] + digits
+    return digits
+
+
+def bigram_words(run: str) -> list[str]:
+    """The words a run of kanji and kana is indexed as: one per character, with its successor."""
+    return [MARKER + _base36(ord(char)) + _base36(ord(run[i + 1]) if i + 1 < len(run) else _END)
+            for i, char in enumerate(run)]
+
+
+def spell(text: str) -> str:
+    """Text as Pagefind indexes it: NFKC-folded, each run of kanji and kana as bigram words."""
+    text = _SPACE.sub(f" {GAP} ", unicodedata.normalize("NFKC", text))
+    return _RUN.sub(lambda run: " " + " ".join(bigram_words(run.group())) + " ", text)
+
+
+class SpellingVariants:
+    """Other spellings of the words a text uses, so a search in any spelling finds it.
+
+    Two sources: the vocabulary's synonyms that read the same as another name of their term
+    (付いてこない, ついてこない, 付いて来ない; not 見えない and 見えていない, which read differently),
+    and Sudachi's normalised form of nouns, with every spelling of it seen on the site
+    (引継ぎ → 引き継ぎ, and 引き継ぎ → 引継ぎ when some page writes it so).
+    """
+
+    def __init__(self, groups: Iterable[Iterable[str]] = (),
+                 nouns: dict[str, set[str]] | None = None) -> None:
+        self.groups = [frozenset(g) for g in groups if len(set(g)) > 1]
+        # normalised form -> every spelling of it on the site, the normalised form included
+        self.nouns = nouns or {}
+
+    @classmethod
+    def build(cls, vocabulary: Vocabulary | None, texts: Iterable[str]) -> SpellingVariants:
+        groups: list[set[str]] = []
+        if vocabulary is not None:
+            for facet in vocabulary:
+                for term in facet.terms:
+                    by_reading: dict[str, set[str]] = defaultdict(set)
+                    for name in (term.label, *term.synonyms):
+                        name = unicodedata.normalize("NFKC", name)
+                        if _RUN.search(name):
+                            by_reading[_reading(name)].add(name)
+                    groups += by_reading.values()
+        nouns: dict[str, set[str]] = defaultdict(set)
+        for text in texts:
+            for surface, normalized in _nouns(text):
+                nouns[normalized] |= {surface, normalized}
+        return cls(groups, {n: s for n, s in nouns.items() if len(s) > 1})
+
+    def of(self, text: str) -> list[str]:
+        """Spellings the text does not use of words it does use."""
+        found: set[str] = set()
+        for group in self.groups:
+            if any(name in text for name in group):
+                found |= group
+        for surface, normalized in _nouns(text):
+            found |= self.nouns.get(normalized, set())
+        return sorted(v for v in found if v not in text)
+
+
+def _reading(text: str) -> str:
+    from casebook.japanese import tokenizer
+
+    return "".join(m.reading_form() for m in tokenizer("C").tokenize(text))
+
+
+def _nouns(text: str) -> Iterable[tuple[str, str]]:
+    """(surface, normalised form) of each noun Sudachi normalises to another spelling."""
+    from casebook.japanese import tokenizer
+
+    for line in re.split(r"(?<=[\n。！？])", text):
+        # Sudachi refuses very long inputs; a site's sentences are far shorter than this.
+        for chunk in (line[i:i + 4000] for i in range(0, len(line), 4000)):
+            if not _RUN.search(chunk):
+                continue
+            for m in tokenizer("C").tokenize(chunk):
+                pos, surface, normalized = m.part_of_speech(), m.surface(), m.normalized_form()
+                # Kanji on both sides: 引継ぎ/引き継ぎ, 取組/取り組み. Not とき → 時 or E → e.
+                if (pos[0] == "名詞" and pos[1] != "数詞" and normalized != surface
+                        and _KANJI.search(surface) and _KANJI.search(normalized)
+                        and not _LATIN.search(surface + normalized)):
+                    yield surface, normalized
+
+
+class _Respeller(HTMLParser):
+    """Copies a page, spelling its text for the index and noting the text that gets indexed."""
+
+    def __init__(self, excluded_classes: frozenset[str]) -> None:
+        super().__init__(convert_charrefs=False)
+        self.excluded_classes = excluded_classes
+        self.out: list[str] = []
+        self.text: list[str] = []
+        self.body_at: int | None = None  # index in `out` of the indexed element's end tag
+        self._stack: list[str] = []
+        self._body_depth: int | None = None
+        self._excluded_depth: int | None = None
+        self._raw = False  # inside <script> or <style>
+
+    def _indexed(self) -> bool:
+        return self._body_depth is not None and self._excluded_depth is None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or "")
+        if tag in _VOID:
+            return
+        self._stack.append(tag)
+        self._raw = tag in ("script", "style")
+        names = dict(attrs)
+        if self.body_at is None and self._body_depth is None and "data-pagefind-body" in names:
+            self._body_depth = len(self._stack)
+        classes = set((names.get("class") or "").split())
+        if self._excluded_depth is None and classes & self.excluded_classes:
+            self._excluded_depth = len(self._stack)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.out.append(self.get_starttag_text() or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.out.append(f"</{tag}>")
+        self._raw = False
+        if tag not in self._stack:
+            return
+        while self._stack:
+            if self._excluded_depth is not None and len(self._stack) <= self._excluded_depth:
+                self._excluded_depth = None
+            if self._body_depth is not None and len(self._stack) <= self._body_depth:
+                self._body_depth = None
+                self.body_at = len(self.out) - 1
+            if self._stack.pop() == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._raw:
+            self.out.append(data)
+            return
+        self.out.append(spell(data))
+        if self._indexed():
+            self.text.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data: str) -> None:
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl: str) -> None:
+        self.out.append(f"<!{decl}>")
+
+    def handle_pi(self, data: str) -> None:
+        self.out.append(f"<?{data}>")
+
+    def unknown_decl(self, data: str) -> None:
+        self.out.append(f"<![{data}]>")
+
+
+@dataclass
+class _Page:
+    """One page of the built site, spelt for the index."""
+
+    path: Path  # relative to the site
+    parts: list[str]
+    body_at: int
+    text: str
+
+    @classmethod
+    def read(cls, path: Path, site_dir: Path, excluded_classes: frozenset[str]) -> _Page | None:
+        parser = _Respeller(excluded_classes)
+        parser.feed(path.read_text(encoding="utf-8"))
+        parser.close()
+        if parser.body_at is None:
+            return None  # Pagefind skips pages without data-pagefind-body; so do we
+        text = unicodedata.normalize("NFKC", "".join(parser.text))
+        return cls(path.relative_to(site_dir), parser.out, parser.body_at, text)
+
+    def html(self, variants: list[str]) -> str:
+        if not variants:
+            return "".join(self.parts)
+        # Last, so excerpts of the page's own text do not run into it, and light, so a page that
+        # only has another spelling ranks below one that has the query's.
+        extra = f'<p data-pagefind-weight="0.5">{spell(" ".join(variants))}</p>'
+        return "".join(self.parts[: self.body_at] + [extra] + self.parts[self.body_at:])
+
+
+def extended_binary() -> Path:
+    """The Pagefind executable installed with `pagefind[extended]`."""
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError:
+        raise PagefindError(
+            "Pagefind is not installed: pip install 'pagefind[extended]'") from None
+    try:
+        return get_executable()
+    except FileNotFoundError as error:
+        raise PagefindError(f"Pagefind's binary is missing: {error}") from None
+
+
+def index_site(site_dir: Path, vocabulary: Vocabulary | None = None, *,
+               skip: Iterable[str] = (),
+               exclude: tuple[str, ...] = EXCLUDED_SELECTORS) -> PagefindStats:
+    """Write `site_dir/pagefind/`, the search bundle for every page marked data-pagefind-body.
+
+    `skip` names pages (paths relative to the site, e.g. `matrix/index.html`) left out of the
+    index: listings whose every line is another page's title would outrank the pages listed.
+    """
+    started = time.monotonic()
+    site_dir = Path(site_dir)
+    binary = extended_binary()
+    bundle = site_dir / BUNDLE_DIR
+    excluded_classes = frozenset(s[1:] for s in exclude if re.fullmatch(r"\.[\w-]+", s))
+    skipped = {site_dir / rel for rel in skip}
+    pages = [page for path in sorted(site_dir.rglob("*.html"))
+             if bundle not in path.parents and path not in skipped
+             and (page := _Page.read(path, site_dir, excluded_classes)) is not None]
+    if not pages:
+        raise PagefindError(
+            f"no page in {site_dir} has a data-pagefind-body element: is the casebook theme "
+            f"override (plugins/overrides/main.html) in use?")
+    variants = SpellingVariants.build(vocabulary, (page.text for page in pages))
+    added = 0
+    with tempfile.TemporaryDirectory(prefix="casebook-pagefind-") as copy:
+        for page in pages:
+            others = variants.of(page.text)
+            added += len(others)
+            target = Path(copy) / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.html(others), encoding="utf-8")
+        shutil.rmtree(bundle, ignore_errors=True)
+        command = [str(binary), "--site", copy, "--output-path", str(bundle.resolve()),
+                   "--force-language", INDEX_LANGUAGE]
+        for selector in exclude:
+            command += ["--exclude-selectors", selector]
+        output = _run(command, site_dir)
+    stats = PagefindStats(
+        pages=_count(output, "page"),
+        words=_count(output, "word"),
+        filters=_count(output, "filter"),
+        variants=added,
+        seconds=time.monotonic() - started,
+        bundle=bundle,
+    )
+    if stats.pages != len(pages) or not (bundle / "pagefind-ui.js").is_file():
+        raise PagefindError(
+            f"Pagefind indexed {stats.pages} of {len(pages)} pages of {site_dir}:\n"
+            f"{_tail(output)}")
+    return stats
+
+
+def _run(command: list[str], site_dir: Path) -> str:
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_SECONDS,
+                             check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise PagefindError(f"Pagefind could not index {site_dir}: {error}") from None
+    output = run.stdout + run.stderr
+    if run.returncode != 0:
+        raise PagefindError(
+            f"Pagefind failed indexing {site_dir} (exit {run.returncode}):\n{_tail(output)}")
+    return output
+
+
+def _count(output: str, noun: str) -> int:
+    # Pagefind's summary: "Indexed 12 pages", "Indexed 1 filter".
+    found = re.search(rf"Indexed (\d+) {noun}s?\b", output)
+    return int(found.group(1)) if found else 0
+
+
+def _tail(output: str, lines: int = 20) -> str:
+    return "\n".join(output.strip().splitlines()[-lines:])

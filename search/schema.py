@@ -1,0 +1,143 @@
+"""The index schema and how a parsed `Case` becomes one index document."""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from casebook.model import (
+    SECTION_APPROACH,
+    SECTION_CHALLENGE,
+    SECTION_CHANGE,
+    SECTION_REQUEST,
+    Case,
+)
+from search.analysis import bigram_analyzer, japanese_analyzer, query_words
+
+# Bump when fields or analysis change: an index built by another version is rebuilt, not read.
+SCHEMA_VERSION = 1
+
+# Searchable text field -> the case section it holds.
+SECTION_FIELDS = {
+    "challenge": SECTION_CHALLENGE,
+    "approach_text": SECTION_APPROACH,
+    "change": SECTION_CHANGE,
+    "request": SECTION_REQUEST,
+}
+
+# Keyword fields for filters and counts: every vocabulary facet a case is tagged with, plus
+# kind (precedent | exercise), which is not a facet but is filtered the same way.
+FACET_FIELDS = (
+    "wall", "approach", "skill", "industry", "supporter", "theme", "employees", "prefecture",
+    "step", "kind",
+)
+
+# Fields a query searches by default, with their BM25F boosts. Measured on the judged queries
+# of tests/test_search_quality.py (33 queries, 19 cases; hit@3 / MRR / MAP@10), with
+# everything else as it is now:
+#   these boosts                                 1.000 / 1.000 / 0.913
+#   every boost 1.0                              1.000 / 1.000 / 0.908
+#   title 1.0 (3.0 here) | title 5.0             1.000 / 1.000 / 0.908 | 0.913
+#   facets_text 1.0 (2.0 here) | 3.0             1.000 / 1.000 / 0.908 | 0.913
+#   facets_text not searched                     1.000 / 0.970 / 0.805
+#   challenge 1.0 or 2.0 (1.5 here)              1.000 / 1.000 / 0.913
+#   + request, approach_text, change, dialogue   1.000 / 1.000 / 0.913
+#   body alone                                   0.939 / 0.861 / 0.693
+# So: facets_text carries the metadata (製造業, 茨城県, the wall names) and matters most; title
+# and facets_text above body help a little; the per-section fields change nothing when body
+# is searched too (each section is in body already), so they are not searched by default —
+# they are indexed for `SearchIndex.search(within=…)` — which takes four fields out of every
+# query (see bench/search.py). Few cases, so small differences: re-measure as cases grow.
+FIELD_BOOSTS = {
+    "title": 3.0,
+    "alias": 2.0,
+    "facets_text": 2.0,
+    "challenge": 1.5,
+    "body": 1.0,
+}
+# Fields with positions, where phrase queries can look.
+PHRASE_FIELDS = frozenset({"title", "facets_text", "body"})
+# Fields `within=` can restrict a search to.
+SEARCHABLE_FIELDS = ("title", "alias", "facets_text", *SECTION_FIELDS, "dialogue", "body")
+
+
+def case_schema() -> Schema:
+    """The fields of a case in the index."""
+    ja = japanese_analyzer()
+    fields = {
+        "id": ID(stored=True, unique=True),
+        "url": STORED(),
+        "summary": STORED(),
+        # (facet, slug, label, synonyms) of every term, for result cards and matched facets.
+        "terms": STORED(),
+        # Positions only where phrase queries look (PHRASE_FIELDS): they are a large part of
+        # the index's size and of its build time.
+        "alias": TEXT(analyzer=ja, stored=True, phrase=False),
+        "title": TEXT(analyzer=ja, stored=True),
+        "facets_text": TEXT(analyzer=ja),
+        "dialogue": TEXT(analyzer=ja, phrase=False),
+        # Stored for snippets and for more_like_this, which re-analyses it.
+        "body": TEXT(analyzer=ja, stored=True),
+        "bigrams": TEXT(analyzer=bigram_analyzer(), phrase=False),
+    }
+    for name in SECTION_FIELDS:
+        fields[name] = TEXT(analyzer=ja, phrase=False)
+    for name in FACET_FIELDS:
+        fields[name] = KEYWORD(commas=True, scorable=False)
+    return Schema(**fields)
+
+
+def case_terms(case: Case) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """Every facet term of a case as plain tuples (what the index stores)."""
+    return [
+        (facet, term.slug, term.label, tuple(term.synonyms))
+        for facet, terms in case.facets.items()
+        for term in terms
+    ]
+
+
+def facets_text(case: Case) -> str:
+    """Labels and synonyms of a case's terms, one per line: 製造業 is often only said here.
+
+    A synonym that analyses to the same words as one already listed is left out
+    (付いて来ない, ついてこない … are all 付く 来る ない): otherwise a term with many
+    spellings would weigh more than one with few.
+    """
+    lines: dict[tuple[str, ...], str] = {}
+    for terms in case.facets.values():
+        for term in terms:
+            for name in (term.label, *term.synonyms):
+                lines.setdefault(tuple(query_words(name)), name)
+    if case.industry_detail:
+        lines.setdefault(tuple(query_words(case.industry_detail)), case.industry_detail)
+    return "\n".join(line for words, line in lines.items() if words)
+
+
+def case_body(case: Case) -> str:
+    """All readable text of a case, section by section (headings are the same in every case)."""
+    return "\n".join(section.text for section in case.doc.sections if section.text)
+
+
+def case_document(case: Case) -> dict:
+    """The index document of a case; only public fields (internal front matter never)."""
+    body = case_body(case)
+    meta = facets_text(case)
+    document = {
+        "id": case.id,
+        "url": case.url,
+        "summary": case.summary,
+        "terms": case_terms(case),
+        "alias": case.alias,
+        "title": case.title,
+        "facets_text": meta,
+        "dialogue": "\n".join(d.text for d in case.doc.dialogues),
+        "body": body,
+        "bigrams": "\n".join((case.alias, meta, body)),
+        "kind": case.kind,
+    }
+    for name, title in SECTION_FIELDS.items():
+        document[name] = case.doc.section_text(title)
+    for facet in FACET_FIELDS:
+        slugs = [t.slug for t in case.facets.get(facet, ())]
+        if slugs:
+            document[facet] = ",".join(slugs)
+    return {key: value for key, value in document.items() if value not in ("", None)}

@@ -1,0 +1,298 @@
+"""Searching an opened index: ranked hits with snippets, facet filters and counts, similar cases."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from itertools import chain
+
+from whoosh.index import Index
+
+from casebook.model import Case
+from casebook.problems import closest
+from casebook.vocabulary import Vocabulary
+from search import query as queries
+from search.analysis import query_words
+from search.errors import EmptyQuery, UnknownCase, UnknownFacetTerm, did_you_mean
+from search.highlight import snippets
+from search.schema import FACET_FIELDS, FIELD_BOOSTS, SEARCHABLE_FIELDS
+
+# How many key terms of a case's body more_like_this searches with.
+SIMILAR_TERMS = 25
+
+
+@dataclass(frozen=True)
+class MatchedTerm:
+    """A facet term of a hit that the query or a filter named."""
+
+    facet: str
+    slug: str
+    label: str
+
+
+@dataclass
+class Hit:
+    """One case found, as a result list shows it."""
+
+    id: str
+    alias: str
+    title: str
+    url: str
+    score: float
+    snippet: str
+    snippet_html: str
+    matched: list[MatchedTerm] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SearchResults:
+    """Hits of one search, how they were found, and per-facet counts over all of them."""
+
+    query: str
+    # "and": every word matched; "or": too few did, ranked by how many words match;
+    # "bigram": no word matched, character pairs did; "none": nothing found.
+    mode: str
+    hits: list[Hit]
+    total: int
+    # facet -> slug -> number of found cases with that term (whole result set, not one page)
+    facet_counts: dict[str, dict[str, int]]
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __iter__(self):
+        return iter(self.hits)
+
+    @property
+    def ids(self) -> list[str]:
+        return [h.id for h in self.hits]
+
+
+class SearchIndex:
+    """An opened index. Keep one per process: opening costs far more than a query."""
+
+    def __init__(
+        self,
+        index: Index,
+        vocabulary: Vocabulary | None = None,
+        labels: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        self._index = index
+        self._searcher = index.searcher()
+        self.vocabulary = vocabulary
+        # facet -> slug -> label, for counts and filters when no vocabulary is at hand
+        self.labels = {facet: dict(terms) for facet, terms in (labels or {}).items()}
+        self._doc_terms: list[tuple[tuple[str, str], ...]] | None = None
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    @property
+    def documents(self) -> int:
+        return self._searcher.doc_count()
+
+    def ids(self) -> list[str]:
+        return [fields["id"] for fields in self._searcher.all_stored_fields()]
+
+    def search(
+        self,
+        query: str,
+        filters: Mapping[str, Sequence[str]] | None = None,
+        limit: int = 10,
+        within: str | None = None,
+    ) -> SearchResults:
+        """Cases matching every word; failing that, the most parts; failing that, bigrams.
+
+        `filters` maps a facet to terms (label, code, synonym or slug), OR-ed within a facet
+        and AND-ed across facets. `within` searches one field only, e.g. "approach_text"
+        (支援アプローチ); by default title, alias, facet labels, 設定された課題 and the body.
+        """
+        if not query or not query.strip():
+            raise EmptyQuery("empty query: type a word to search for, e.g. 資金繰り")
+        boosts = self._boosts(within)
+        parsed = queries.parse(query)
+        slugs = self.resolve_filters(filters or {})
+        only = queries.filter_query(slugs)
+        mode, ranked = "none", []
+        if parsed.words:
+            ranked = self._ranked(queries.and_query(parsed, boosts), only)
+            mode = "and" if ranked else "none"
+            if not ranked or (parsed.is_long and len(ranked) < queries.MIN_AND_HITS):
+                more = self._or_ranked(parsed, only, boosts)
+                if len(more) > len(ranked):
+                    mode, ranked = "or", more
+        words = parsed.words
+        if not ranked:
+            for require_all in (True, False):
+                bigrams = queries.bigram_query(parsed, require_all)
+                if bigrams is None:
+                    break
+                ranked = self._ranked(bigrams, only)
+                if ranked:
+                    mode = "bigram"
+                    words = [g for chunk in parsed.bigram_chunks for g in chunk]
+                    break
+        hits = [self._hit(docnum, score, parsed, words, mode, slugs)
+                for docnum, score in ranked[:limit]]
+        return SearchResults(
+            query=query, mode=mode, hits=hits, total=len(ranked),
+            facet_counts=self._counts(d for d, _ in ranked), filters=slugs, words=words,
+        )
+
+    def _ranked(self, whoosh_query, only) -> list[tuple[int, float]]:
+        """Every match, best first. The ranking and the facet counts both need them all."""
+        results = self._searcher.search(whoosh_query, filter=only, limit=None)
+        return [(docnum, score) for score, docnum in results.top_n]
+
+    @staticmethod
+    def _boosts(within: str | None) -> Mapping[str, float]:
+        if within is None:
+            return FIELD_BOOSTS
+        if within not in SEARCHABLE_FIELDS:
+            hint = closest(within, list(SEARCHABLE_FIELDS))
+            raise UnknownFacetTerm(f"cannot search within '{within}'{did_you_mean(hint)}")
+        return {within: 1.0}
+
+    def _or_ranked(
+        self, parsed: queries.ParsedQuery, only, boosts: Mapping[str, float]
+    ) -> list[tuple[int, float]]:
+        """Cases matching any part of the query: most parts matched first, then by score.
+
+        Whoosh's own coordination bonus (Or(scale=…)) counts matched terms per field and
+        barely moves a ranking over nine fields; counting the parts the user typed does.
+        """
+        ranked = self._ranked(queries.or_query(parsed, boosts), only)
+        parts: Counter[int] = Counter()
+        for part in queries.or_parts(parsed, boosts):
+            parts.update(self._searcher.docs_for_query(part))
+        return sorted(ranked, key=lambda hit: (-parts[hit[0]], -hit[1]))
+
+    def resolve_filters(self, filters: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+        """Filter values (label, slug, code or synonym) as slugs; unknown ones raise."""
+        resolved: dict[str, list[str]] = {}
+        for facet, values in filters.items():
+            if facet not in FACET_FIELDS:
+                raise UnknownFacetTerm(
+                    f"unknown facet '{facet}'{did_you_mean(closest(facet, list(FACET_FIELDS)))}"
+                )
+            for value in values:
+                resolved.setdefault(facet, []).append(self._slug(facet, str(value)))
+        return resolved
+
+    def _slug(self, facet: str, value: str) -> str:
+        if self.vocabulary is not None and facet in self.vocabulary:
+            terms = self.vocabulary[facet]
+            term = terms.get(value)
+            if term is None:
+                raise UnknownFacetTerm(
+                    f"unknown {facet} '{value}'{did_you_mean(terms.suggest(value))}"
+                )
+            return term.slug
+        known = self.labels.get(facet, {})
+        if value in known:
+            return value
+        by_label = {label: slug for slug, label in known.items()}
+        if value in by_label:
+            return by_label[value]
+        if facet == "kind" and value:
+            return value
+        hint = closest(value, list(by_label) + list(known))
+        raise UnknownFacetTerm(f"unknown {facet} '{value}'{did_you_mean(hint)}")
+
+    def _hit(self, docnum: int, score: float, parsed: queries.ParsedQuery, words: list[str],
+             mode: str, filters: Mapping[str, Sequence[str]]) -> Hit:
+        stored = self._searcher.stored_fields(docnum)
+        bigrams = mode == "bigram"
+        text, marked = snippets(stored.get("body", ""), words, bigrams=bigrams)
+        if not text:
+            text = stored.get("summary", "")
+            marked = html.escape(text, quote=False)
+        return Hit(
+            id=stored["id"],
+            alias=stored.get("alias", ""),
+            title=stored.get("title", ""),
+            url=stored.get("url", ""),
+            score=round(score, 4),
+            snippet=text,
+            snippet_html=marked,
+            matched=_matched_terms(stored.get("terms", ()), parsed, filters),
+        )
+
+    def _counts(self, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
+        doc_terms = self._terms_by_doc()
+        tally = Counter(chain.from_iterable(doc_terms[docnum] for docnum in docnums))
+        counts: dict[str, dict[str, int]] = {}
+        for (facet, slug), count in tally.most_common():
+            counts.setdefault(facet, {})[slug] = count
+        return counts
+
+    def _terms_by_doc(self) -> list[tuple[tuple[str, str], ...]]:
+        # Built once per opened index from the keyword postings, not from stored fields
+        # (which would read every body).
+        if self._doc_terms is None:
+            reader = self._searcher.reader()
+            lists: list[list[tuple[str, str]]] = [[] for _ in range(reader.doc_count_all())]
+            for facet in FACET_FIELDS:
+                if facet not in reader.schema:
+                    continue
+                for slug in reader.field_terms(facet):
+                    for docnum in reader.postings(facet, slug).all_ids():
+                        lists[docnum].append((facet, slug))
+            self._doc_terms = [tuple(terms) for terms in lists]
+        return self._doc_terms
+
+    def similar(self, case_id: str, limit: int = 5) -> list[tuple[str, float]]:
+        """Cases whose body text is most like this case's (Whoosh more_like_this), best first."""
+        docnum = self._docnum(case_id)
+        results = self._searcher.more_like(docnum, "body", top=limit, numterms=SIMILAR_TERMS)
+        return [(hit["id"], hit.score) for hit in results]
+
+    def similarity(self, case: Case) -> dict[str, float]:
+        """Text similarity of every similar case to `case`, scaled to 0..1 (best = 1)."""
+        try:
+            found = self.similar(case.id, limit=50)
+        except UnknownCase:
+            return {}
+        best = max((score for _, score in found), default=0.0)
+        return {case_id: score / best for case_id, score in found} if best > 0 else {}
+
+    def _docnum(self, case_id: str) -> int:
+        docnum = self._searcher.document_number(id=case_id)
+        if docnum is None:
+            hint = closest(case_id, self.ids())
+            raise UnknownCase(f"no case '{case_id}' in the index{did_you_mean(hint)}")
+        return docnum
+
+
+def _matched_terms(
+    terms: Sequence[tuple[str, str, str, tuple[str, ...]]],
+    parsed: queries.ParsedQuery,
+    filters: Mapping[str, Sequence[str]],
+) -> list[MatchedTerm]:
+    """Terms of a hit named by a filter, or whose label or synonym the query contains."""
+    words = set(parsed.words)
+    found: list[MatchedTerm] = []
+    for facet, slug, label, synonyms in terms:
+        named = slug in filters.get(facet, ())
+        if not named and words:
+            for name in (label, *synonyms):
+                said = set(query_words(name))
+                if said and said <= words:
+                    named = True
+                    break
+        if named:
+            found.append(MatchedTerm(facet, slug, label))
+    return found
