@@ -128,11 +128,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if self.config.search_pagefind:
             try:
                 # The case index and the matrix list every case: hits there would bury the cases.
-                listings = [File(uri, config.docs_dir, config.site_dir,
-                                 config.use_directory_urls).dest_uri
-                            for uri in (CASE_INDEX_URI, MATRIX_URI)]
-                stats = index_site(Path(config.site_dir), self.site.library.vocabulary,
-                                   skip=listings)
+                # Drafts are built by `mkdocs serve` only, and never searchable even there.
+                unsearched = [CASE_INDEX_URI, MATRIX_URI,
+                              *(c.src_uri for c in self.site.library.cases if c.is_draft)]
+                skip = [File(uri, config.docs_dir, config.site_dir,
+                             config.use_directory_urls).dest_uri for uri in unsearched]
+                with self.timings.stage("pagefind"):
+                    stats = index_site(Path(config.site_dir), self.site.library.vocabulary,
+                                       skip=skip)
             except PagefindError as error:
                 raise PluginError(f"casebook: search index: {error}") from None
             log.info("casebook: Pagefind indexed %d pages (%d other spellings) in %.1f s: %s",

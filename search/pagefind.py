@@ -113,10 +113,10 @@ def spell(text: str) -> str:
 class SpellingVariants:
     """Other spellings of the words a text uses, so a search in any spelling finds it.
 
-    Two sources: the vocabulary's synonyms that read the same as another name of their term
-    (付いてこない, ついてこない, 付いて来ない; not 見えない and 見えていない, which read differently),
-    and Sudachi's normalised form of nouns, with every spelling of it seen on the site
-    (引継ぎ → 引き継ぎ, and 引き継ぎ → 引継ぎ when some page writes it so).
+    Two sources: the vocabulary's synonyms that read the same as another name of their
+    term (付いてこない, ついてこない, 付いて来ない; not 見えない and 見えていない, which read
+    differently), and Sudachi's normalised form of nouns, with every spelling of it seen on
+    the site (引継ぎ → 引き継ぎ, and 引き継ぎ → 引継ぎ when some page writes it so).
     """
 
     def __init__(self, groups: Iterable[Iterable[str]] = (),
@@ -149,7 +149,7 @@ class SpellingVariants:
         for group in self.groups:
             if any(name in text for name in group):
                 found |= group
-        for surface, normalized in _nouns(text):
+        for _, normalized in _nouns(text):
             found |= self.nouns.get(normalized, set())
         return sorted(v for v in found if v not in text)
 
@@ -161,7 +161,7 @@ def _reading(text: str) -> str:
 
 
 def _nouns(text: str) -> Iterable[tuple[str, str]]:
-    """(surface, normalised form) of each noun Sudachi normalises to another spelling."""
+    """(surface, normalised form) of each noun written in kanji that could be respelt."""
     from casebook.japanese import tokenizer
 
     for line in re.split(r"(?<=[\n。！？])", text):
@@ -172,7 +172,7 @@ def _nouns(text: str) -> Iterable[tuple[str, str]]:
             for m in tokenizer("C").tokenize(chunk):
                 pos, surface, normalized = m.part_of_speech(), m.surface(), m.normalized_form()
                 # Kanji on both sides: 引継ぎ/引き継ぎ, 取組/取り組み. Not とき → 時 or E → e.
-                if (pos[0] == "名詞" and pos[1] != "数詞" and normalized != surface
+                if (pos[0] == "名詞" and pos[1] != "数詞"
                         and _KANJI.search(surface) and _KANJI.search(normalized)
                         and not _LATIN.search(surface + normalized)):
                     yield surface, normalized
@@ -188,7 +188,7 @@ class _Respeller(HTMLParser):
         self.text: list[str] = []
         self.body_at: int | None = None  # index in `out` of the indexed element's end tag
         self._stack: list[str] = []
-        self._body_depth: int | None = None
+        self._body_depth: int | None = None  # stack depth of the indexed element while open
         self._excluded_depth: int | None = None
         self._raw = False  # inside <script> or <style>
 
@@ -224,6 +224,10 @@ class _Respeller(HTMLParser):
                 self.body_at = len(self.out) - 1
             if self._stack.pop() == tag:
                 break
+
+    def end_of_body(self) -> int | None:
+        """Where the indexed element ends in `out`; its document's end if never closed."""
+        return len(self.out) if self.body_at is None and self._body_depth else self.body_at
 
     def handle_data(self, data: str) -> None:
         if self._raw:
@@ -266,10 +270,11 @@ class _Page:
         parser = _Respeller(excluded_classes)
         parser.feed(path.read_text(encoding="utf-8"))
         parser.close()
-        if parser.body_at is None:
+        body_at = parser.end_of_body()
+        if body_at is None:
             return None  # Pagefind skips pages without data-pagefind-body; so do we
         text = unicodedata.normalize("NFKC", "".join(parser.text))
-        return cls(path.relative_to(site_dir), parser.out, parser.body_at, text)
+        return cls(path.relative_to(site_dir), parser.out, body_at, text)
 
     def html(self, variants: list[str]) -> str:
         if not variants:

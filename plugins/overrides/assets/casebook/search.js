@@ -20,7 +20,8 @@
   function spellText(text) {
     return text.normalize("NFKC").replace(/\s+/g, ` ${GAP} `).replace(RUN, (run) => {
       const chars = [...run];
-      const words = chars.map((char, i) => MARKER + base36(char) + (i + 1 < chars.length ? base36(chars[i + 1]) : END));
+      const words = chars.map((char, i) =>
+        MARKER + base36(char) + (i + 1 < chars.length ? base36(chars[i + 1]) : END));
       return ` ${words.join(" ")} `;
     });
   }
@@ -30,7 +31,8 @@
     return term.normalize("NFKC").replace(RUN, (run) => {
       const chars = [...run];
       if (chars.length === 1) return ` ${MARKER}${base36(chars[0])} `;
-      const words = chars.slice(0, -1).map((char, i) => MARKER + base36(char) + base36(chars[i + 1]));
+      const words = chars.slice(0, -1).map((char, i) =>
+        MARKER + base36(char) + base36(chars[i + 1]));
       return ` ${words.join(" ")} `;
     }).replace(/\s+/g, " ").trim();
   }
@@ -38,7 +40,8 @@
   const escapeHTML = (text) =>
     text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const AROUND_CJK = new RegExp(`\\s+(?=[${CJK}\\u3000-\\u303f\\uff01-\\uff60])|(?<=[${CJK}\\u3000-\\u303f\\uff01-\\uff60])\\s+`, "gu");
+  const WIDE = `[${CJK}\\u3000-\\u303f\\uff01-\\uff60]`;  // kanji, kana, Japanese punctuation
+  const AROUND_CJK = new RegExp(`\\s+(?=${WIDE})|(?<=${WIDE})\\s+`, "gu");
 
   /** Index words back to characters, with the words of `term` marked. */
   function readable(html, term) {
@@ -82,6 +85,8 @@
     searching: "「[SEARCH_TERM]」を検索しています…",
   };
 
+  const input = () => dialog.querySelector(".pagefind-ui__search-input");
+
   function loadScript(src) {
     return new Promise((resolve, reject) => {
       const script = document.createElement("script");
@@ -108,7 +113,9 @@
         showSubResults: true,
         // Pagefind's own reset keeps Material's typography (admonition-styled <details>) out.
         resetStyles: true,
-        openFilters: ["壁"],
+        // Beside the results on a wide screen; on a phone the filters would push them off it.
+        openFilters: matchMedia("(min-width: 45em)").matches ? ["壁"] : [],
+        showEmptyFilters: false,
         // Index words are characters, so this is about two lines of Japanese.
         excerptLength: 60,
         debounceTimeoutMs: 150,
@@ -121,13 +128,18 @@
           const title = result.meta.title || "";
           const same = (a, b) => a.replace(/\s+/g, "") === b.replace(/\s+/g, "");
           result.excerpt = readable(result.excerpt, lastTerm);
-          // The page's own h1 comes back as a sub-result that repeats the result's title.
-          result.sub_results = (result.sub_results || [])
-            .map((sub) => ({ ...sub, title: readable(sub.title, ""), excerpt: readable(sub.excerpt, lastTerm) }))
-            .filter((sub) => !same(sub.title, title));
+          const subs = (result.sub_results || []).map((sub) =>
+            ({ ...sub, title: readable(sub.title, ""), excerpt: readable(sub.excerpt, lastTerm) }));
+          // The page's h1 comes back as a section repeating the title; given the page's own URL,
+          // Pagefind's UI shows it as the page's excerpt instead.
+          const top = subs.find((sub) => same(sub.title, title));
+          const rest = subs.filter((sub) => sub !== top);
+          result.sub_results = top ? [{ ...top, url: result.url }, ...rest] : rest;
           return result;
         },
       });
+      // Pagefind's box has only a title; a screen reader needs a real name.
+      input()?.setAttribute("aria-label", translations.search_label);
       status.textContent = "";
       return ui;
     });
@@ -138,8 +150,6 @@
     });
     return loading;
   }
-
-  const input = () => dialog.querySelector(".pagefind-ui__search-input");
 
   function open() {
     if (!dialog.open) dialog.showModal();

@@ -1,0 +1,174 @@
+"""Real-browser fixtures: the repository's site built once with Pagefind, served on 127.0.0.1,
+driven through Playwright in Debian's chromium (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = REPO / "tests" / "screenshots"
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site (content/, cases/), built with the Pagefind index."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    out = tmp_path_factory.mktemp("site")
+    config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(out))
+    casebook = config.plugins["casebook"].config
+    casebook.search_pagefind = True
+    casebook.search_index_dir = str(out.parent / "whoosh-index")  # not the repository's
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert (out / "pagefind" / "pagefind-ui.js").is_file(), "the build wrote no Pagefind bundle"
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir: Path) -> Iterator[str]:
+    """The built site served over HTTP on a free port of 127.0.0.1."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    """Debian's chromium, headless, with a new empty profile and nothing calling home."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: the browser tests drive Debian's chromium "
+                    f"(install it with `make system-deps` or `apt-get install chromium`)",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass(frozen=True)
+class Result:
+    """One search result as shown: its title and where it links."""
+
+    title: str
+    url: str
+
+    def is_case(self, alias: str) -> bool:
+        return self.title.startswith(f"{alias}:")
+
+
+@dataclass
+class Visit:
+    """A browser tab and every URL it requested."""
+
+    page: object
+    base: str
+    requests: list[str] = field(default_factory=list)
+
+    def go(self, path: str = "", *, until: str = "load") -> None:
+        """Open a page of the site (`until="networkidle"`: and wait for every late request)."""
+        self.page.goto(self.base + path, wait_until=until)
+
+    def outside_requests(self) -> list[str]:
+        """Requests to any host but the test server (data: and blob: URLs stay in the page)."""
+        return [url for url in self.requests
+                if urlsplit(url).scheme not in ("data", "blob", "about")
+                and urlsplit(url).hostname != "127.0.0.1"]
+
+    def search(self, query: str) -> list[Result]:
+        """Type `query` into the header search and return every result, best first."""
+        page = self.page
+        if not page.is_visible(".cb-search"):
+            page.click("[data-cb-search-open]")
+        box = page.wait_for_selector(".pagefind-ui__search-input")
+        box.fill("")
+        box.focus()
+        page.keyboard.insert_text(query)
+        page.wait_for_function(
+            """q => { const m = document.querySelector(".pagefind-ui__message");
+                      return m && m.textContent.includes(`「${q}」`)
+                        && !m.textContent.includes("検索しています"); }""", arg=query)
+        return self.results()
+
+    def results(self) -> list[Result]:
+        """The results on show, after loading every page of them."""
+        page = self.page
+        while page.is_visible(".pagefind-ui__button"):  # "もっと読み込む"
+            page.click(".pagefind-ui__button")
+        page.wait_for_function(
+            """() => !document.querySelector(".pagefind-ui__result .pagefind-ui__loading")""")
+        return [Result(link.inner_text().strip(), link.get_attribute("href") or "")
+                for link in page.query_selector_all(
+                    ".pagefind-ui__result > .pagefind-ui__result-inner"
+                    " > .pagefind-ui__result-title > .pagefind-ui__result-link")]
+
+    def screenshot(self, name: str, *, full_page: bool = True) -> Path:
+        """Save a PNG to tests/screenshots/ (not in git) for a person to look at."""
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+
+def _visit(browser, site_url: str, viewport: dict) -> Iterator[Visit]:
+    context = browser.new_context(viewport=viewport, locale="ja-JP",
+                                  is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+    page = context.new_page()
+    visit = Visit(page, site_url)
+    context.on("request", lambda request: visit.requests.append(request.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield visit
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+@pytest.fixture
+def desktop(browser, site_url: str) -> Iterator[Visit]:
+    """A 1280 px wide tab."""
+    yield from _visit(browser, site_url, DESKTOP)
+
+
+@pytest.fixture
+def phone(browser, site_url: str) -> Iterator[Visit]:
+    """A 390 px wide phone tab (touch, mobile viewport)."""
+    yield from _visit(browser, site_url, PHONE)
