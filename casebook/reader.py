@@ -8,9 +8,9 @@ from pathlib import Path
 
 from casebook.document import parse_document
 from casebook.library import Library
-from casebook.model import REQUIRED_SECTIONS, OPTIONAL_SECTIONS, Case, Document, Guide
+from casebook.model import OPTIONAL_SECTIONS, REQUIRED_SECTIONS, Case, Document, Guide
 from casebook.problems import CheckError, Problem, closest
-from casebook.schema import CASE_FIELDS, GUIDE_KEYS, KINDS, STATUSES
+from casebook.schema import CASE_FIELDS, GUIDE_KEYS, INTERNAL_FIELDS, KINDS, STATUSES
 from casebook.vocabulary import Term, Vocabulary, load_vocabulary
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -97,10 +97,22 @@ def _check_anonymity(
             )
             continue
         allowed.append(str(entry["text"]))
+    internal = _internal_lines(doc)
     for finding in scan(text, private_terms=private_terms, allowed=allowed):
+        if finding.line in internal:  # real names by design, and never published
+            continue
         problems.append(
             Problem(rel, finding.line, "anonymization", finding.describe(), finding.text)
         )
+
+
+def _internal_lines(doc: Document) -> set[int]:
+    """Lines of the front matter's internal fields (a block value runs to the next key)."""
+    starts = sorted((line, key) for key, line in doc.meta_lines.items()
+                    if "." not in key and "[" not in key)
+    ends = [line for line, _ in starts[1:]] + [doc.body_line - 1]
+    return {n for (start, key), end in zip(starts, ends, strict=False)
+            if key in INTERNAL_FIELDS for n in range(start, end)}
 
 
 def _facet_value(
