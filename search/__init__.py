@@ -6,7 +6,14 @@ Whoosh; everything else calls these functions.
         results = index.search("資金繰り 場当たり", filters={"wall": ["見えない"]})
 """
 
-from search.errors import EmptyQuery, IndexMissing, SearchError, UnknownCase, UnknownFacetTerm
+from search.errors import (
+    EmptyQuery,
+    IndexMissing,
+    SearchError,
+    UnknownCase,
+    UnknownFacetTerm,
+    UnknownField,
+)
 from search.index import IndexStats, build_index, memory_index, open_index
 from search.searcher import Hit, MatchedTerm, SearchIndex, SearchResults
 
@@ -21,6 +28,7 @@ __all__ = [
     "SearchResults",
     "UnknownCase",
     "UnknownFacetTerm",
+    "UnknownField",
     "build_index",
     "memory_index",
     "open_index",

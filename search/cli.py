@@ -27,6 +27,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     index = subparsers.add_parser("index", help="rebuild the search index (no site build)")
     _common(index)
     index.add_argument("--drafts", action="store_true", help="include status: draft cases")
+    index.add_argument("--procs", type=int, default=1,
+                       help="writer processes (2 halves the build of thousands of cases)")
     index.set_defaults(run=run_index)
 
     search = subparsers.add_parser("search", help="search the cases, e.g. 資金繰り 場当たり")
@@ -74,7 +76,8 @@ def run_index(args: argparse.Namespace) -> int:
         print(error.report(), file=sys.stderr)
         return 1
     try:
-        stats = build_index(library.cases, _index_dir(args), drafts=args.drafts)
+        stats = build_index(library.cases, _index_dir(args), drafts=args.drafts,
+                            procs=args.procs)
     except SearchError as error:
         return _fail("index", str(error))
     print(f"indexed {stats.documents} cases into {stats.directory} "

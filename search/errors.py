@@ -19,6 +19,10 @@ class UnknownFacetTerm(SearchError, ValueError):
     """A filter names a facet or term the vocabulary does not have."""
 
 
+class UnknownField(SearchError, ValueError):
+    """`within=` names a field the index cannot search."""
+
+
 class UnknownCase(SearchError, LookupError):
     """No case in the index has this id."""
 

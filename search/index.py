@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh.filedb.filestore import FileStorage, RamStorage, Storage
+from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.index import EmptyIndexError, Index
 
 from casebook.model import Case
@@ -101,13 +101,6 @@ def memory_index(
     index = RamStorage().create_index(case_schema())
     _, labels = _write(index, cases, drafts=drafts)
     return SearchIndex(index, vocabulary, labels)
-
-
-def write_documents(storage: Storage, cases: Iterable[Case]) -> Index:
-    """Create an index in any Whoosh storage and add the published cases."""
-    index = storage.create_index(case_schema())
-    _write(index, cases)
-    return index
 
 
 def _write(

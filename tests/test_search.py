@@ -14,6 +14,7 @@ from search import (
     IndexMissing,
     UnknownCase,
     UnknownFacetTerm,
+    UnknownField,
     build_index,
     memory_index,
     open_index,
@@ -321,5 +322,18 @@ def test_within_searches_one_section_only(index):
 
 
 def test_within_an_unknown_field_suggests_one(index):
-    with pytest.raises(UnknownFacetTerm, match="did you mean 'approach_text'"):
+    with pytest.raises(UnknownField, match="did you mean 'approach_text'"):
         index.search("資金繰り", within="approach")
+
+
+def test_negation_is_part_of_the_query(tmp_path):
+    # e-positive says its staff now 付いてくる (and has ない elsewhere): it may match all the
+    # words, but the cases where staff 付いて来ない / ついてこない rank above it.
+    shutil.copytree(FIXTURE, tmp_path / "proj")
+    positive = (FIXTURE / "cases" / "b-analyzer.md").read_text(encoding="utf-8")
+    positive = positive.replace("id: b-analyzer", "id: e-positive").replace(
+        "大学との共同開発が始まり、試作品が完成した。", "社員が付いてくるようになった。")
+    (tmp_path / "proj" / "cases" / "b-analyzer.md").write_text(positive, encoding="utf-8")
+    changed = load_library(tmp_path / "proj")
+    with memory_index(changed.cases, changed.vocabulary) as index:
+        assert index.search("社員が付いてこない").ids[:2] == ["a-parts", "c-grocer"]
