@@ -7,7 +7,7 @@ another site engine could call the same methods.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from casebook.library import Library
@@ -15,8 +15,8 @@ from casebook.model import Case
 from casebook.pages import GeneratedPage, case_footer, generated_pages, guide_footer
 from casebook.render import case_markdown, escape, link, render_body
 
-# Text similarity of other cases to a case, by case id (scores in 0..1).
-Similarity = Callable[[Case], dict[str, float]]
+# Text similarity of candidate cases to a case, by case id.
+Similarity = Callable[[Case, list[Case]], Mapping[str, float]]
 
 
 @dataclass
@@ -35,6 +35,7 @@ class Site:
         self.library = library
         self.options = options or SiteOptions()
         self.similarity = similarity
+        self._related = None
 
     def pages(self) -> list[GeneratedPage]:
         """Case pages and every generated facet page."""
@@ -47,12 +48,12 @@ class Site:
         return cases + generated_pages(self.library)
 
     def related_markdown(self, case: Case) -> str:
-        from casebook.related import DEFAULT_WEIGHTS, related_cases
+        from casebook.related import DEFAULT_WEIGHTS, RelatedFinder
 
-        weights = {**DEFAULT_WEIGHTS, **self.options.related_weights}
-        scores = self.similarity(case) if self.similarity else None
-        found = related_cases(case, self.library.cases, weights, scores,
-                              limit=self.options.related_limit)
+        if self._related is None:
+            weights = {**DEFAULT_WEIGHTS, **self.options.related_weights}
+            self._related = RelatedFinder(self.library.cases, weights, self.similarity)
+        found = self._related.related(case, self.options.related_limit)
         if not found:
             return ""
         items = []

@@ -167,7 +167,7 @@ def _pad(text: str, width: int) -> str:
 def run_related(args: argparse.Namespace) -> int:
     from casebook.problems import CheckError
     from casebook.reader import load_library
-    from casebook.related import DEFAULT_WEIGHTS, related_cases
+    from casebook.related import DEFAULT_WEIGHTS, RelatedFinder
     from search import IndexMissing, open_index
 
     try:
@@ -179,13 +179,15 @@ def run_related(args: argparse.Namespace) -> int:
         case = library.case(args.case_id)
     except KeyError as error:
         return _fail("related", error.args[0])
-    similarity = None
     try:
-        with open_index(_index_dir(args)) as index:
-            similarity = index.similarity(case)
+        index = open_index(_index_dir(args))
     except IndexMissing as error:
         print(f"casebook related: comparing tags only ({error})", file=sys.stderr)
-    found = related_cases(case, library.cases, DEFAULT_WEIGHTS, similarity, limit=args.limit)
+        index = None
+    finder = RelatedFinder(library.cases, DEFAULT_WEIGHTS, index.similarity if index else None)
+    found = finder.related(case, args.limit)
+    if index is not None:
+        index.close()
     if args.json:
         print(json.dumps([
             {"id": r.case.id, "alias": r.case.alias, "title": r.case.title, "url": r.case.url,

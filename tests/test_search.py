@@ -246,9 +246,12 @@ def test_similar_never_returns_the_case_itself(index):
     assert found and "a-parts" not in [case_id for case_id, _ in found]
 
 
-def test_similarity_is_scaled_to_one(index, library):
-    scores = index.similarity(library.case("c-grocer"))
-    assert max(scores.values()) == 1.0
+def test_similarity_is_cosine_of_keywords(index, library):
+    grocer = library.case("c-grocer")
+    others = [c for c in library.cases if c.id != "c-grocer"]
+    scores = index.similarity(grocer, others)
+    assert scores and all(0 < s <= 1.0 + 1e-6 for s in scores.values())
+    assert index.similarity(grocer, [grocer])["c-grocer"] > max(scores.values())
 
 
 def test_similar_unknown_id_suggests_the_closest(index):
