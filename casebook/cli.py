@@ -30,12 +30,9 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check every case and guide without building the site")
     check.add_argument("--root", default=".", help="project folder (holds cases/ and content/)")
     check.set_defaults(run=_check)
-    try:
-        from search.cli import register
-    except ImportError:  # the search package is optional for checking
-        pass
-    else:
-        register(sub)
+    from search.cli import register  # index, search, related
+
+    register(sub)
     return main_parser
 
 

@@ -107,7 +107,9 @@ def parse_document(
     code_lines: set[int] = set()
 
     def close_section(end: int) -> None:
-        if section is not None:
+        if section is None:  # the lead paragraphs between the H1 and the first H2
+            doc.intro = "\n".join(t for t in texts if t).strip()
+        else:
             doc.sections.append(
                 Section(
                     title=section,

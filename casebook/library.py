@@ -24,6 +24,8 @@ class Library:
         self.guides = guides
         # Draft cases seen while reading, whether or not this library includes them.
         self.drafts = drafts or []
+        # How the site engine lays out page URLs (MkDocs' use_directory_urls), for raw HTML links.
+        self.directory_urls = True
         self._by_id = {c.id: c for c in self.cases}
         self._by_term: dict[tuple[str, str], list[Case]] = defaultdict(list)
         for case in self.cases:

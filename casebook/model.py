@@ -74,6 +74,8 @@ class Document:
     title: str
     body: str
     body_line: int
+    # Plain text between the H1 and the first H2 (a case's lead paragraph)
+    intro: str = ""
     sections: list[Section] = field(default_factory=list)
     annotations: list[Annotation] = field(default_factory=list)
     dialogues: list[Dialogue] = field(default_factory=list)

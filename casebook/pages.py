@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from casebook.library import Library
 from casebook.model import Case, Guide
-from casebook.render import badge, escape, link, term_uri
+from casebook.render import badge, badge_html, escape, href, link, term_uri
 from casebook.schema import KINDS
 from casebook.vocabulary import Facet, Term
 
@@ -55,21 +56,24 @@ def facet_overview(library: Library, facet: Facet) -> str:
 
 
 def case_card(case: Case, library: Library, from_uri: str) -> str:
-    """A case as a card: alias, title, industry, walls, one line of 設定された課題."""
-    vocabulary = library.vocabulary
-    industry = " ".join(badge(t, vocabulary, from_uri) for t in case.terms("industry"))
+    """A case as a card: alias, title, industry, walls, one line of 設定された課題 (raw HTML)."""
+    vocabulary, directory_urls = library.vocabulary, library.directory_urls
+    industry = " ".join(badge_html(t, vocabulary, from_uri, directory_urls)
+                        for t in case.terms("industry"))
     if case.industry_detail:
-        industry += f" {escape(case.industry_detail)}"
-    walls = " ".join(badge(t, vocabulary, from_uri) for t in case.terms("wall"))
+        industry += f" {html.escape(case.industry_detail)}"
+    walls = " ".join(badge_html(t, vocabulary, from_uri, directory_urls)
+                     for t in case.terms("wall"))
     kind = KINDS.get(case.kind, case.kind)
+    url = html.escape(href(case.src_uri, from_uri, directory_urls))
     return (
-        '<div class="cb-card" markdown>\n'
-        f'<p class="cb-card-title" markdown="span"><span class="cb-kind cb-kind--{case.kind}">'
-        f"{kind}</span> [**{escape(case.alias)}** {escape(case.title)}]"
-        f"({link(case.src_uri, from_uri)})</p>\n"
-        f'<p class="cb-card-meta" markdown="span">{industry}</p>\n'
-        f'<p class="cb-card-meta" markdown="span">壁: {walls}</p>\n'
-        f'<p class="cb-card-summary">{escape(case.summary.lstrip("-*・ "))}</p>\n'
+        '<div class="cb-card">'
+        f'<p class="cb-card-title"><span class="cb-kind cb-kind--{case.kind}">{kind}</span> '
+        f'<a href="{url}"><strong>{html.escape(case.alias)}</strong> '
+        f"{html.escape(case.title)}</a></p>"
+        f'<p class="cb-card-meta">{industry}</p>'
+        f'<p class="cb-card-meta">壁: {walls}</p>'
+        f'<p class="cb-card-summary">{html.escape(case.summary.lstrip("-*・ "))}</p>'
         "</div>"
     )
 
@@ -78,7 +82,7 @@ def case_cards(cases: list[Case], library: Library, from_uri: str) -> str:
     if not cases:
         return "*該当する事例はまだありません。*\n"
     cards = "\n".join(case_card(c, library, from_uri) for c in cases)
-    return f'<div class="cb-cards" markdown>\n{cards}\n</div>\n'
+    return f'<div class="cb-cards">\n{cards}\n</div>\n'
 
 
 def guide_links(guides: list[Guide], from_uri: str) -> str:

@@ -28,6 +28,38 @@ def link(target: str, from_uri: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(from_uri) or ".")
 
 
+def page_url(src_uri: str, directory_urls: bool = True) -> str:
+    """Where a source page is published, as MkDocs lays it out (`walls/mienai/`)."""
+    stem = src_uri[: -len(".md")]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/"
+
+
+def href(target: str, from_uri: str, directory_urls: bool = True) -> str:
+    """A relative URL between two published pages, for raw HTML the site engine won't rewrite.
+
+    Large listings (a wall's page lists hundreds of cards) are emitted as HTML: run through
+    Markdown, cards took most of a 1,000-case build's render time. The built-site link
+    check (tests/test_site_quality.py) still checks every one of these links.
+    """
+    source, target_url = page_url(from_uri, directory_urls), page_url(target, directory_urls)
+    base = source if source.endswith("/") or not source else posixpath.dirname(source) + "/"
+    relative = posixpath.relpath(target_url or ".", base.rstrip("/") or ".")
+    if target_url.endswith("/") or not target_url:
+        relative = relative.rstrip("/") + "/" if relative != "." else "./"
+    return relative
+
+
+def badge_html(term: Term, vocabulary: Vocabulary, from_uri: str, directory_urls: bool) -> str:
+    """A term as a badge link in raw HTML."""
+    url = href(term_uri(term, vocabulary), from_uri, directory_urls)
+    return (f'<a class="cb-badge cb-badge--{term.facet}" href="{html.escape(url)}">'
+            f"{html.escape(term.label)}</a>")
+
+
 # Facets offered as filters in the browser search (Pagefind), under their Japanese labels.
 # The value is in the attribute because Pagefind reads a re-spelt copy of the text
 # (search/pagefind.py).

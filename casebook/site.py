@@ -23,6 +23,7 @@ Similarity = Callable[[Case, list[Case]], Mapping[str, float]]
 class SiteOptions:
     related_limit: int = 5
     related_weights: dict[str, float] = field(default_factory=dict)
+    directory_urls: bool = True
 
 
 class Site:
@@ -35,6 +36,7 @@ class Site:
         self.library = library
         self.options = options or SiteOptions()
         self.similarity = similarity
+        library.directory_urls = self.options.directory_urls
         self._related = None
 
     def pages(self) -> list[GeneratedPage]:

@@ -72,7 +72,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 library = load_library(self.paths, drafts=drafts)
         except CheckError as error:
             raise PluginError(error.report()) from None
-        options = SiteOptions(self.config.related_limit, dict(self.config.related_weights))
+        options = SiteOptions(self.config.related_limit, dict(self.config.related_weights),
+                              directory_urls=config.use_directory_urls)
         # The Whoosh index lives next to the site, not in it, and serves related-case scoring.
         index_dir = self.paths.root / self.config.search_index_dir
         if self.index is not None:  # the previous `mkdocs serve` rebuild's searcher
