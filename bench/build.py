@@ -1,0 +1,695 @@
+"""Build benchmark: a Casebook site against a plain Material site with tags, same case files.
+
+    .venv/bin/python bench/build.py                            # 100, 1,000 and 10,000 cases
+    .venv/bin/python bench/build.py --sizes 100,1000 --repeat 3 --keep /tmp/bench
+    .venv/bin/python bench/build.py --sizes 1000 --profile /tmp/prof  # + cProfile of Casebook
+
+For each size a synthetic corpus (bench/corpus.py, plus the real cases/) is built twice:
+
+  casebook  the repo's mkdocs.yml and content/ (guides, taxonomy) with the `casebook` plugin;
+            its stages (read+check, pages, search indexes …) come from the plugin's Stopwatch.
+  plain     the same theme, Markdown extensions, guides and case files under content/cases/,
+            with Material's `search` plugin and three `tags` instances (walls, approaches,
+            industries; front matter mapped to label lists) and a tags listing page each.
+
+Every build runs in a fresh interpreter, so its peak memory is its own. Cases are not in the
+nav in either site. The serve measurement runs MkDocs' serve path without the web server:
+on_startup(command="serve"), build, edit one case file, load the config again (the plugin
+objects survive, as in `mkdocs serve`) and build again; the second build is what an author
+waits for after saving.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+for path in (REPO, BENCH):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+RESULT_MARK = "CASEBOOK-BENCH-RESULT "
+SERVE_URL = "http://127.0.0.1:8000/"
+# Stopwatch stages that build a search index; the rest is "the pages".
+SEARCH_WORDS = ("whoosh", "pagefind", "search")
+# Goals from the issue, at 1,000 cases and more.
+GOAL_PAGES = 1.25
+GOAL_WHOLE = 2.0
+GOAL_FROM = 1000
+# Facets the plain site tags, as (front-matter property, casebook facet).
+PLAIN_TAGS = (("walls", "wall"), ("approaches", "approach"), ("industries", "industry"))
+
+
+# --- projects on disk -----------------------------------------------------------------------
+
+def _blocks(text: str) -> list[tuple[str | None, str]]:
+    """Split mkdocs.yml into top-level blocks (key, text) so a few can be swapped."""
+    blocks: list[tuple[str | None, str]] = []
+    for line in text.splitlines(keepends=True):
+        match = re.match(r"([A-Za-z_]+):", line)
+        if match or not blocks:
+            blocks.append((match.group(1) if match else None, line))
+        else:
+            key, old = blocks[-1]
+            blocks[-1] = (key, old + line)
+    return blocks
+
+
+def mkdocs_yml(replace: dict[str, str]) -> str:
+    """The repo's mkdocs.yml with whole top-level blocks replaced (or added)."""
+    blocks = _blocks((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    out = []
+    for key, text in blocks:
+        out.append(replace.pop(key) if key in replace else text)
+    out += list(replace.values())
+    return "".join(block if block.endswith("\n") else block + "\n" for block in out)
+
+
+def repo_nav() -> list:
+    import yaml
+
+    blocks = dict(_blocks((REPO / "mkdocs.yml").read_text(encoding="utf-8")))
+    return yaml.safe_load(blocks.get("nav", "nav: []"))["nav"]
+
+
+def filter_nav(nav: list, keep: Callable[[str], bool]) -> list:
+    """The nav with pages `keep` rejects left out, and sections left empty dropped."""
+    out: list = []
+    for item in nav:
+        if isinstance(item, str):
+            if keep(item):
+                out.append(item)
+        elif isinstance(item, dict):
+            for title, value in item.items():
+                if isinstance(value, list):
+                    inner = filter_nav(value, keep)
+                    if inner:
+                        out.append({title: inner})
+                elif isinstance(value, str) and keep(value):
+                    out.append({title: value})
+    return out
+
+
+def nav_block(nav: list) -> str:
+    import yaml
+
+    return yaml.safe_dump({"nav": nav}, allow_unicode=True, sort_keys=False)
+
+
+def copy_cases(corpus: Path, target: Path, real_cases: bool,
+               transform: Callable[[str], str] | None = None) -> int:
+    target.mkdir(parents=True, exist_ok=True)
+    sources = sorted(corpus.glob("*.md"))
+    if real_cases:
+        sources += sorted((REPO / "cases").glob("*.md"))
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        (target / source.name).write_text(transform(text) if transform else text,
+                                          encoding="utf-8")
+    return len(sources)
+
+
+def casebook_project(root: Path, corpus: Path, real_cases: bool) -> Path:
+    """The repo's own site: mkdocs.yml, content/ and the cases, with the casebook plugin."""
+    from casebook.pages import CASE_INDEX_URI, MATRIX_URI
+    from casebook.vocabulary import load_vocabulary
+
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(REPO / "content", root / "content")
+    copy_cases(corpus, root / "cases", real_cases)
+    vocabulary = load_vocabulary(REPO / "content" / "taxonomy.yml")
+    generated = {CASE_INDEX_URI, MATRIX_URI} | {f"{f.path}/index.md" for f in vocabulary}
+    nav = filter_nav(repo_nav(), lambda p: p in generated or (root / "content" / p).exists())
+    # Not strict: a guide being written may warn; warnings are counted and reported instead.
+    text = mkdocs_yml({"strict": "strict: false\n", "nav": nav_block(nav)})
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return root
+
+
+def plain_front_matter(vocabulary) -> Callable[[str], str]:
+    """Map a case's front matter to tag lists of labels (what a tags-plugin site would hold)."""
+    import yaml
+
+    from casebook.document import split_front_matter
+
+    def transform(text: str) -> str:
+        raw, body, _ = split_front_matter(text)
+        meta = yaml.safe_load(raw or "") or {}
+        for prop, facet in PLAIN_TAGS:
+            source = "industry" if prop == "industries" else prop
+            values = meta.get(source) or []
+            values = values if isinstance(values, list) else [values]
+            terms = [vocabulary[facet].get(v) for v in values]
+            meta[prop] = [t.label if t else str(v) for t, v in zip(terms, values, strict=True)]
+        dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000)
+        return f"---\n{dumped}---\n{body}"
+
+    return transform
+
+
+def plain_project(root: Path, corpus: Path, real_cases: bool) -> Path:
+    """The same theme, extensions, guides and cases; Material search and 3 tags instances."""
+    from casebook.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(REPO / "content" / "taxonomy.yml")
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(REPO / "content", root / "content",
+                    ignore=shutil.ignore_patterns("taxonomy.yml", "private-terms.txt"))
+    copy_cases(corpus, root / "content" / "cases", real_cases, plain_front_matter(vocabulary))
+    plugins = ["plugins:", "  - search"]
+    listings = []
+    for prop, facet_name in PLAIN_TAGS:
+        facet = vocabulary[facet_name]
+        plugins += [
+            "  - tags:",
+            f"      tags_name_property: {prop}",
+            f"      listings_directive: tags-{prop}",
+            f'      tags_slugify_format: "{facet_name}-{{slug}}"',
+            f"      export_file: tags-{prop}.json",
+        ]
+        page = f"{facet.path}/index.md"
+        (root / "content" / page).parent.mkdir(parents=True, exist_ok=True)
+        (root / "content" / page).write_text(
+            f"# {facet.label}\n\n{facet.description}\n\n<!-- tags-{prop} -->\n", encoding="utf-8")
+        listings.append(page)
+    nav = filter_nav(repo_nav(), lambda p: (root / "content" / p).exists()
+                     and p not in listings)
+    nav.append({"分類から探す": listings})
+    text = mkdocs_yml({
+        "strict": "strict: false\n",
+        "plugins": "\n".join(plugins) + "\n",
+        "nav": nav_block(nav),
+        "not_in_nav": "not_in_nav: |\n  /cases/\n",
+    })
+    (root / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return root
+
+
+def make_corpus(work: Path, size: int, real: int, seed: int) -> Path:
+    from corpus import write_corpus
+
+    directory = work / f"corpus-{size}"
+    if not directory.exists():
+        started = time.perf_counter()
+        write_corpus(directory, max(size - real, 0), seed=seed)
+        log(f"corpus {size}: written in {time.perf_counter() - started:.1f} s")
+    return directory
+
+
+# --- the child: one build in a fresh interpreter -------------------------------------------
+
+def _tree_size(directory: Path) -> tuple[int, int]:
+    """(bytes, files) under `directory`."""
+    total = files = 0
+    for dirpath, _, names in os.walk(directory):
+        for name in names:
+            total += os.lstat(os.path.join(dirpath, name)).st_size
+            files += 1
+    return total, files
+
+
+def _time_hooks(plugins, seconds: dict[str, float]) -> None:
+    """Wrap every registered event method so its time adds up as `plugin:event`."""
+    for event, methods in plugins.events.items():
+        for index, method in enumerate(methods):
+            origin = plugins._event_origins.get(method, "<unknown>")
+            key = f"{origin}:{event}"
+
+            def timed(*args, __method=method, __key=key, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return __method(*args, **kwargs)
+                finally:
+                    seconds[__key] = seconds.get(__key, 0.0) + time.perf_counter() - started
+
+            methods[index] = timed
+            plugins._event_origins[timed] = origin
+
+
+def _time_phases(seconds: dict[str, float]) -> None:
+    """Time MkDocs' two page loops (hooks they call included)."""
+    from mkdocs.commands import build as build_module
+
+    for name, label in (("_populate_page", "read+convert"), ("_build_page", "render+write")):
+        original = getattr(build_module, name)
+
+        def timed(*args, __original=original, __label=label, **kwargs):
+            started = time.perf_counter()
+            try:
+                return __original(*args, **kwargs)
+            finally:
+                seconds[__label] = seconds.get(__label, 0.0) + time.perf_counter() - started
+
+        setattr(build_module, name, timed)
+
+
+def _time_stage_cpu() -> None:
+    """Make every casebook Stopwatch also keep CPU seconds per stage (in `bench_cpu`).
+
+    The machine may be shared: wall time per stage then swings with the load, CPU time much
+    less. The plugin's own numbers (`seconds`) are left as they are.
+    """
+    from contextlib import contextmanager
+
+    from casebook.timing import Stopwatch
+
+    wall_stage, wall_reset = Stopwatch.stage, Stopwatch.reset
+
+    @contextmanager
+    def stage(self, name):
+        started = _cpu_seconds()
+        try:
+            with wall_stage(self, name):
+                yield
+        finally:
+            cpu = self.__dict__.setdefault("bench_cpu", {})
+            cpu[name] = cpu.get(name, 0.0) + _cpu_seconds() - started
+
+    def reset(self):
+        wall_reset(self)
+        self.__dict__["bench_cpu"] = {}
+
+    Stopwatch.stage, Stopwatch.reset = stage, reset
+
+
+def _cpu_seconds() -> float:
+    """User + system time of this process and of its finished subprocesses (Pagefind)."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _edit_one_case(cases: Path) -> tuple[Path, str]:
+    """Change one sentence of one case, as an author saving a file does; return the original."""
+    path = sorted(cases.glob("bench-*.md"))[len(list(cases.glob("bench-*.md"))) // 2]
+    original = path.read_text(encoding="utf-8")
+    edited = original.replace("## 生まれた事業上の変化\n\n",
+                              "## 生まれた事業上の変化\n\n- 支援の一年後には、"
+                              "次の課題を社内で話し合う場が定着した。\n", 1)
+    path.write_text(edited, encoding="utf-8")
+    return path, original
+
+
+def child(mode: str, project: Path, profile: Path | None) -> dict:
+    """Build `project` once (or twice, serve-style) and return what was measured."""
+    import logging
+    import resource
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    class Warnings(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__(logging.WARNING)
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    warnings = Warnings()
+    logging.getLogger("mkdocs").addHandler(warnings)
+    logging.getLogger("mkdocs").propagate = False  # counted here, not printed
+    phases: dict[str, float] = {}
+    _time_phases(phases)
+    _time_stage_cpu()
+    site_dir = tempfile.mkdtemp(prefix="mkdocs_") if mode == "serve" else None
+
+    def get_config():
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=site_dir)
+        if mode == "serve":
+            config.site_url = SERVE_URL
+        return config
+
+    def one_build(config) -> dict:
+        hooks: dict[str, float] = {}
+        _time_hooks(config.plugins, hooks)
+        phases.clear()
+        profiler = None
+        if profile is not None:
+            import cProfile
+
+            # CPU time, so that other processes on a shared machine do not skew the profile.
+            profiler = cProfile.Profile(time.process_time)
+        cpu = _cpu_seconds()
+        started = time.perf_counter()
+        if profiler:
+            profiler.enable()
+        build(config, serve_url=SERVE_URL if mode == "serve" else None)
+        seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(str(profile))
+        casebook = config.plugins.get("casebook")
+        timings = getattr(casebook, "timings", None)
+        stages = dict(timings.seconds) if timings is not None else {}
+        stages_cpu = dict(getattr(timings, "bench_cpu", {}))
+        return {"seconds": seconds, "cpu_seconds": cpu, "stages": stages,
+                "stages_cpu": stages_cpu, "hooks": hooks, "phases": dict(phases),
+                "load": os.getloadavg()[0]}
+
+    config = get_config()
+    config.plugins.on_startup(command=mode, dirty=False)
+    result = {"mode": mode, "first": one_build(config)}
+    if mode == "serve":
+        path, original = _edit_one_case(project / "cases" if (project / "cases").exists()
+                                        else project / "content" / "cases")
+        try:
+            again = get_config()
+            plugin_names = list(config.plugins)
+            assert all(again.plugins[n] is config.plugins[n] for n in plugin_names), \
+                "serve reuses plugin objects; a rebuild here would not be serve's"
+            result["rebuild"] = one_build(again)
+        finally:
+            path.write_text(original, encoding="utf-8")
+    config.plugins.on_shutdown()
+
+    built = Path(config.site_dir)
+    result["site_bytes"], result["site_files"] = _tree_size(built)
+    casebook = config.plugins.get("casebook")
+    index_dir = getattr(getattr(casebook, "config", None), "search_index_dir", None)
+    index = project / index_dir if index_dir else None
+    result["index_bytes"] = _tree_size(index)[0] if index and index.is_dir() else 0
+    result["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result["children_maxrss_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result["warnings"] = len(warnings.messages)
+    result["warning_samples"] = warnings.messages[:5]
+    if site_dir:
+        shutil.rmtree(site_dir, ignore_errors=True)
+    return result
+
+
+def run_child(mode: str, project: Path, profile: Path | None = None) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", mode,
+               "--project", str(project)]
+    if profile:
+        command += ["--profile", str(profile)]
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=project)
+    elapsed = time.perf_counter() - started
+    marked = [line for line in done.stdout.splitlines() if line.startswith(RESULT_MARK)]
+    if done.returncode != 0 or not marked:
+        sys.stderr.write(done.stdout[-3000:] + done.stderr[-6000:])
+        raise SystemExit(f"{mode} build of {project} failed (exit {done.returncode})")
+    result = json.loads(marked[-1][len(RESULT_MARK):])
+    result["process_seconds"] = elapsed
+    return result
+
+
+# --- summarising ----------------------------------------------------------------------------
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _median_dict(dicts: list[dict[str, float]]) -> dict[str, float]:
+    keys = list(dict.fromkeys(k for d in dicts for k in d))
+    return {k: statistics.median(d.get(k, 0.0) for d in dicts) for k in keys}
+
+
+def summarise(runs: list[dict], key: str = "first") -> dict:
+    """Medians over repeated runs of one kind of build."""
+    builds = [r[key] for r in runs]
+    return {
+        "seconds": statistics.median(b["seconds"] for b in builds),
+        "all_seconds": [round(b["seconds"], 2) for b in builds],
+        "cpu_seconds": statistics.median(b.get("cpu_seconds", 0.0) for b in builds),
+        "stages": _median_dict([b["stages"] for b in builds]),
+        "stages_cpu": _median_dict([b.get("stages_cpu", {}) for b in builds]),
+        "load": statistics.median(b.get("load", 0.0) for b in builds),
+        "hooks": _median_dict([b["hooks"] for b in builds]),
+        "phases": _median_dict([b["phases"] for b in builds]),
+        "maxrss_mb": statistics.median(r["maxrss_kb"] for r in runs) / 1024,
+        "children_maxrss_mb": max(r["children_maxrss_kb"] for r in runs) / 1024,
+        "site_mb": runs[-1]["site_bytes"] / 1e6,
+        "site_files": runs[-1]["site_files"],
+        "index_mb": runs[-1]["index_bytes"] / 1e6,
+        "warnings": runs[-1]["warnings"],
+        "warning_samples": runs[-1]["warning_samples"],
+        "runs": len(runs),
+    }
+
+
+def search_seconds(build: dict, cpu: bool = False) -> tuple[float, str]:
+    """Seconds (wall or CPU) Casebook spent on search indexes, and where the number comes from."""
+    stages = {k: v for k, v in build["stages_cpu" if cpu else "stages"].items()
+              if any(word in k.lower() for word in SEARCH_WORDS)}
+    if stages:
+        return sum(stages.values()), " + ".join(stages)
+    # Until the plugin times its search stages, Pagefind runs untimed in on_post_build.
+    post_build = build["hooks"].get("casebook:post_build", 0.0)
+    return post_build, "on_post_build hook, wall time (no search stage in the Stopwatch)"
+
+
+def by_plugin(hooks: dict[str, float]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for key, seconds in hooks.items():
+        plugin = key.rpartition(":")[0]
+        out[plugin] = out.get(plugin, 0.0) + seconds
+    return out
+
+
+def table(header: list[str], rows: list[list[str]], right: set[int] | None = None) -> str:
+    right = right if right is not None else set(range(1, len(header)))
+    rule = ["---:" if i in right else "---" for i in range(len(header))]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(rule) + " |"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _s(value: float) -> str:
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
+def report(results: dict[int, dict], serve: dict | None, command: str) -> str:
+    out = [f"Command: `{command}`", ""]
+    sizes = sorted(results)
+
+    rows = []
+    for size in sizes:
+        cb, plain = results[size]["casebook"], results[size]["plain"]
+        for name, r in (("Casebook", cb), ("plain Material + tags", plain)):
+            rss = f"{r['maxrss_mb']:.0f}"
+            if r["children_maxrss_mb"] > 1:
+                rss += f" (+{r['children_maxrss_mb']:.0f} subprocess)"
+            rows.append([f"{size:,}", name, f"{_s(r['seconds'])} (n={r['runs']})",
+                         _s(r["cpu_seconds"]), f"{r['seconds'] / size * 1000:.1f}", rss,
+                         f"{r['site_mb']:.1f} ({r['site_files']:,} files)",
+                         f"{r['index_mb']:.1f}" if r["index_mb"] else "—", str(r["warnings"])])
+        ratio = cb["seconds"] / plain["seconds"]
+        cpu_ratio = cb["cpu_seconds"] / plain["cpu_seconds"] if plain["cpu_seconds"] else 0.0
+        rows.append([f"{size:,}", "**Casebook / plain**", f"**{ratio:.2f}×**",
+                     f"{cpu_ratio:.2f}×", "", f"{cb['maxrss_mb'] / plain['maxrss_mb']:.2f}×",
+                     f"{cb['site_mb'] / plain['site_mb']:.2f}×", "", ""])
+    out += ["### Whole build", "",
+            table(["cases", "build", "wall s (median)", "CPU s", "ms/case (wall)",
+                   "peak RSS MB", "site MB", "Whoosh index MB", "warnings"], rows,
+                  right=set(range(2, 9))), ""]
+
+    stage_names = list(dict.fromkeys(k for s in sizes for k in results[s]["casebook"]["stages"]))
+    rows = []
+    for size in sizes:
+        cb = results[size]["casebook"]
+        cpu = cb["stages_cpu"]
+        cells = [f"{_s(cb['stages'].get(n, 0.0))} / {_s(cpu[n])}" if n in cpu
+                 else _s(cb["stages"].get(n, 0.0)) for n in stage_names]
+        rest = f"{_s(cb['seconds'] - sum(cb['stages'].values()))}"
+        if cpu:
+            rest += f" / {_s(cb['cpu_seconds'] - sum(cpu.values()))}"
+        rows.append([f"{size:,}", *cells, rest, f"{_s(cb['seconds'])} / {_s(cb['cpu_seconds'])}"])
+    out += ["### Casebook stages (s, wall / CPU; the plugin's Stopwatch; rest = MkDocs' "
+            "read/render/write and untimed hooks)", "",
+            table(["cases", *stage_names, "rest (MkDocs)", "total"], rows), ""]
+
+    plugins = {(s, b): by_plugin(results[s][b]["hooks"]) for s in sizes
+               for b in ("casebook", "plain")}
+    hook_names = list(dict.fromkeys(k for hooks in plugins.values() for k in hooks))
+    rows = []
+    for size in sizes:
+        for build in ("casebook", "plain"):
+            r, hooks = results[size][build], plugins[(size, build)]
+            rows.append([f"{size:,}", build]
+                        + [_s(hooks[n]) if n in hooks else "—" for n in hook_names]
+                        + [_s(r["phases"].get("read+convert", 0.0)),
+                           _s(r["phases"].get("render+write", 0.0)), _s(r["seconds"])])
+    out += ["### Where the time goes (s): plugin hooks by plugin; MkDocs' page loops "
+            "(the hooks they call included)", "",
+            table(["cases", "build", *[f"hooks: {n}" for n in hook_names],
+                   "pages read+convert", "pages render+write", "total"], rows,
+                  right=set(range(2, len(hook_names) + 5))), ""]
+
+    events = list(dict.fromkeys(k.rpartition(":")[2] for s in sizes
+                                for k in results[s]["casebook"]["hooks"]
+                                if k.startswith("casebook:")))
+    rows = [[f"{size:,}"] + [_s(results[size]["casebook"]["hooks"].get(f"casebook:{e}", 0.0))
+                             for e in events] for size in sizes]
+    out += ["### Casebook plugin hooks by event (s)", "",
+            table(["cases", *[f"on_{e}" for e in events]], rows), ""]
+
+    rows = []
+    source = ""
+    previous: dict[str, tuple[int, float, float]] = {}
+    for size in sizes:
+        cb, plain = results[size]["casebook"], results[size]["plain"]
+        cells, growth, met = [], [], []
+        for clock, total in (("wall", "seconds"), ("CPU", "cpu_seconds")):
+            if not plain[total]:
+                cells += ["—", "—"]
+                continue
+            search, how = search_seconds(cb, cpu=clock == "CPU")
+            source = how if clock == "wall" else source
+            pages = cb[total] - search
+            pages_ratio, whole_ratio = pages / plain[total], cb[total] / plain[total]
+            cells += [f"{_s(pages)} / {_s(plain[total])} = {pages_ratio:.2f}×",
+                      f"{whole_ratio:.2f}×"]
+            met.append(pages_ratio <= GOAL_PAGES and whole_ratio <= GOAL_WHOLE)
+            if clock in previous:
+                size0, cb0, plain0 = previous[clock]
+                scale = size / size0
+                growth.append(f"{clock} {cb[total] / cb0 / scale:.2f} / "
+                              f"{plain[total] / plain0 / scale:.2f}")
+            previous[clock] = (size, cb[total], plain[total])
+        verdict = ("—" if size < GOAL_FROM else "met" if all(met)
+                   else "**missed**" if not any(met) else "wall and CPU disagree")
+        rows.append([f"{size:,}", *cells, "; ".join(growth) or "—",
+                     f"{cb['load']:.1f} / {plain['load']:.1f}", verdict])
+    out += ["### Goals (at 1,000 cases and more: pages ≤ 1.25× plain, whole build ≤ 2× plain, "
+            "linear growth)", "",
+            f"Search time taken off for \"pages only\": {source}. CPU time includes Pagefind's "
+            "subprocess. Load = 1-minute load average at the end of the build (2 cores).", "",
+            table(["cases", "pages only / plain (wall)", "whole / plain (wall)",
+                   "pages only / plain (CPU)", "whole / plain (CPU)",
+                   "per-case cost vs previous size, Casebook / plain (1.00 = linear)",
+                   "load (Casebook / plain)", "goal"], rows), ""]
+
+    if serve:
+        rows = []
+        for name, key in (("Casebook", "casebook"), ("plain Material + tags", "plain")):
+            first, rebuild = serve[key]["first"], serve[key]["rebuild"]
+            stages = ", ".join(f"{k} {_s(v)}" for k, v in rebuild["stages"].items()) or "—"
+            rows.append([name, _s(first["seconds"]), f"**{_s(rebuild['seconds'])}**", stages,
+                         f"{serve[key]['first']['maxrss_mb']:.0f}"])
+        out += [f"### `mkdocs serve` rebuild after editing one case ({serve['size']:,} cases, "
+                f"median of {serve['runs']})", "",
+                table(["build", "first build s", "rebuild s", "rebuild stages (s)",
+                       "peak RSS MB (both builds)"], rows, right={1, 2, 4}), ""]
+    return "\n".join(out)
+
+
+def summarise_serve(runs: list[dict]) -> dict:
+    out = {}
+    for key in ("first", "rebuild"):
+        out[key] = summarise(runs, key)
+    return out
+
+
+# --- main -----------------------------------------------------------------------------------
+
+def parse_sizes(text: str) -> list[int]:
+    return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=parse_sizes, default=[100, 1000, 10000],
+                        help="comma-separated corpus sizes (default 100,1000,10000)")
+    parser.add_argument("--repeat", type=int,
+                        help="builds per size, median reported (default 3; 1 from 10,000)")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--serve-size", type=int, default=1000,
+                        help="cases for the serve-rebuild measurement; 0 skips it")
+    parser.add_argument("--no-real-cases", dest="real_cases", action="store_false",
+                        help="synthetic cases only (default: cases/ counts toward each size)")
+    parser.add_argument("--profile", type=Path,
+                        help="also profile one Casebook build per size (cProfile) into this folder")
+    parser.add_argument("--child", choices=["build", "serve"], help=argparse.SUPPRESS)
+    parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        result = child(args.child, args.project, args.profile)
+        print(RESULT_MARK + json.dumps(result, ensure_ascii=False), flush=True)
+        return 0
+
+    command = " ".join([".venv/bin/python", "bench/build.py", *sys.argv[1:]])
+    work = args.keep or Path(tempfile.mkdtemp(prefix="casebook-build-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    real = len(list((REPO / "cases").glob("*.md"))) if args.real_cases else 0
+    results: dict[int, dict] = {}
+    serve = None
+    try:
+        for size in args.sizes:
+            corpus = make_corpus(work, size, real, args.seed)
+            projects = {"casebook": casebook_project(work / f"casebook-{size}", corpus,
+                                                     args.real_cases),
+                        "plain": plain_project(work / f"plain-{size}", corpus, args.real_cases)}
+            repeat = args.repeat or (1 if size >= 10000 else 3)
+            runs: dict[str, list[dict]] = {"casebook": [], "plain": []}
+            for number in range(repeat):
+                for name, project in projects.items():  # interleaved, so drift hits both
+                    result = run_child("build", project)
+                    runs[name].append(result)
+                    log(f"{size:>6} {name:<8} run {number + 1}/{repeat}: "
+                        f"{result['first']['seconds']:.1f} s, "
+                        f"{result['maxrss_kb'] / 1024:.0f} MB, {result['warnings']} warnings "
+                        f"{json.dumps(result['first']['stages'])}")
+            results[size] = {name: summarise(r) for name, r in runs.items()}
+            if args.profile:
+                args.profile.mkdir(parents=True, exist_ok=True)
+                target = args.profile.resolve() / f"casebook-{size}.prof"
+                run_child("build", projects["casebook"], target)
+                log(f"profile written to {target}")
+            if args.keep:
+                (work / "results.json").write_text(json.dumps(results, indent=1), "utf-8")
+
+        if args.serve_size:
+            size = args.serve_size
+            corpus = make_corpus(work, size, real, args.seed)
+            projects = {"casebook": casebook_project(work / f"casebook-{size}", corpus,
+                                                     args.real_cases),
+                        "plain": plain_project(work / f"plain-{size}", corpus, args.real_cases)}
+            repeat = args.repeat or (1 if size >= 10000 else 3)
+            runs = {"casebook": [], "plain": []}
+            for number in range(repeat):
+                for name, project in projects.items():
+                    result = run_child("serve", project)
+                    runs[name].append(result)
+                    log(f"serve {size} {name} run {number + 1}/{repeat}: first "
+                        f"{result['first']['seconds']:.1f} s, rebuild "
+                        f"{result['rebuild']['seconds']:.1f} s")
+            serve = {"size": size, "runs": repeat}
+            for name, r in runs.items():
+                serve[name] = summarise_serve(r)
+    finally:
+        if args.keep:
+            (work / "results.json").write_text(
+                json.dumps({"builds": results, "serve": serve}, indent=1), "utf-8")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    for size, builds in results.items():
+        for name, r in builds.items():
+            for message in r["warning_samples"]:
+                log(f"warning ({name}, {size}): {message[:200]}")
+    print(report(results, serve, command))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
