@@ -18,8 +18,7 @@ build: $(STAMP)
 	$(VENV)/bin/mkdocs build
 
 serve: $(STAMP)
-	$(VENV)/bin/mkdocs build
-	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000
+	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000  # builds first, then serves
 
 check: $(STAMP)
 	$(VENV)/bin/casebook check

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from casebook_mkdocs.config import CasebookConfig
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -16,7 +17,6 @@ from casebook.problems import CheckError
 from casebook.reader import ProjectPaths, load_library
 from casebook.site import Site, SiteOptions
 from casebook.timing import Stopwatch
-from casebook_mkdocs.config import CasebookConfig
 from search.index import build_index, open_index
 from search.pagefind import PagefindError, index_site
 
