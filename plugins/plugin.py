@@ -17,8 +17,10 @@ from casebook.problems import CheckError
 from casebook.reader import ProjectPaths, load_library
 from casebook.site import Site, SiteOptions
 from casebook.timing import Stopwatch
-from search.index import build_index, open_index
+from search.errors import SearchError
+from search.index import BackgroundBuild
 from search.pagefind import PagefindError, index_site
+from search.similarity import KeywordSimilarity
 
 log = get_plugin_logger(__name__)
 
@@ -34,7 +36,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.command = "build"
         self.site: Site | None = None
         self.timings = Stopwatch()
-        self.index = None
+        self.indexing: BackgroundBuild | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -74,14 +76,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(error.report()) from None
         options = SiteOptions(self.config.related_limit, dict(self.config.related_weights),
                               directory_urls=config.use_directory_urls)
-        # The Whoosh index lives next to the site, not in it, and serves related-case scoring.
+        # The Whoosh index (next to the site, not in it: `casebook search` reads it) is written
+        # by a second process while this one renders the site; on_post_build waits for it.
+        self._stop_indexing()
         index_dir = self.paths.root / self.config.search_index_dir
-        if self.index is not None:  # the previous `mkdocs serve` rebuild's searcher
-            self.index.close()
-        with self.timings.stage("whoosh index"):
-            build_index(library.cases, index_dir)
-        self.index = open_index(index_dir, library.vocabulary)
-        self.site = Site(library, options, similarity=self.index.similarity)
+        self.indexing = BackgroundBuild(library.cases, index_dir)
+        # Related cases need text similarity now: the same keywords, from the parsed cases.
+        with self.timings.stage("related keywords"):
+            keywords = KeywordSimilarity.from_cases(library.cases)
+        self.site = Site(library, options, similarity=keywords.similarity)
         log.info("casebook: %d cases, %d guides", len(library.cases), len(library.guides))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -110,6 +113,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return markdown
         rendered = self.site.guide_markdown(page.file.src_uri)
         return markdown if rendered is None else rendered
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_indexing()
+
+    def on_shutdown(self) -> None:
+        self._stop_indexing()
+
+    def _stop_indexing(self) -> None:
+        if self.indexing is not None:
+            self.indexing.cancel()
+            self.indexing = None
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.config.enabled:
@@ -141,4 +155,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 raise PluginError(f"casebook: search index: {error}") from None
             log.info("casebook: Pagefind indexed %d pages (%d other spellings) in %.1f s: %s",
                      stats.pages, stats.variants, stats.seconds, stats.bundle)
+        if self.indexing is not None:
+            try:
+                # What the build waits for; the index took `built.seconds` on the other core.
+                with self.timings.stage("whoosh index (wait)"):
+                    built = self.indexing.wait()
+            except SearchError as error:
+                raise PluginError(f"casebook: {error}") from None
+            finally:
+                self.indexing = None
+            log.info("casebook: Whoosh indexed %d cases in %.1f s (in a second process): %s",
+                     built.documents, built.seconds, built.directory)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -25,15 +24,12 @@ from search.errors import (
 )
 from search.highlight import snippets
 from search.schema import FACET_FIELDS, FIELD_BOOSTS, SEARCHABLE_FIELDS
+from search.similarity import KeywordSimilarity
 
 # How many key terms of a case's body more_like_this searches with. Every term is a posting
 # list scored over the whole index: 25 terms cost 130 ms a case at 1,000 cases, which a site
 # build pays once per case page (related cases); 12 still name what a case is about.
 SIMILAR_TERMS = 12
-# Keywords kept per case for related-case similarity, and the share of cases above which a
-# term is too common to count.
-KEYWORDS = 40
-COMMON_TERM = 0.5
 
 
 @dataclass(frozen=True)
@@ -104,7 +100,7 @@ class SearchIndex:
         # facet -> slug -> label, for counts and filters when no vocabulary is at hand
         self.labels = {facet: dict(terms) for facet, terms in (labels or {}).items()}
         self._doc_terms: list[tuple[tuple[str, str], ...]] | None = None
-        self._keywords: dict[str, dict[str, float]] | None = None
+        self._keywords: KeywordSimilarity | None = None
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -293,43 +289,17 @@ class SearchIndex:
     def similarity(self, case: Case, candidates: Iterable[Case]) -> dict[str, float]:
         """Cosine similarity of the candidates' body keywords to `case`'s (0..1).
 
-        Each case is reduced once to its KEYWORDS strongest TF-IDF terms, so comparing a case
-        with its candidates is a few dictionary look-ups, not a query over the whole index.
+        The same numbers as `KeywordSimilarity.from_cases` gives, from the index's postings.
         """
-        vectors = self._keyword_vectors()
-        mine = vectors.get(case.id)
-        if not mine:
-            return {}
-        scores = {}
-        for other in candidates:
-            theirs = vectors.get(other.id)
-            if theirs:
-                score = sum(weight * theirs.get(term, 0.0) for term, weight in mine.items())
-                if score > 0:
-                    scores[other.id] = score
-        return scores
-
-    def _keyword_vectors(self) -> dict[str, dict[str, float]]:
         if self._keywords is None:
             reader = self._searcher.reader()
-            total = reader.doc_count()
             ids = {docnum: fields["id"] for docnum, fields in reader.iter_docs()}
-            raw: dict[int, dict[str, float]] = {}
+            frequencies: dict[str, dict[str, float]] = {case_id: {} for case_id in ids.values()}
             for term in reader.field_terms("body"):
-                frequency = reader.doc_frequency("body", term)
-                # A term in one case relates nothing; one in most cases tells nothing apart.
-                if frequency < 2 or frequency == total or (
-                        total >= 20 and frequency > total * COMMON_TERM):
-                    continue
-                idf = math.log(total / frequency)
                 for docnum, weight in reader.postings("body", term).items_as("weight"):
-                    raw.setdefault(docnum, {})[term] = weight * idf
-            self._keywords = {}
-            for docnum, weights in raw.items():
-                top = sorted(weights.items(), key=lambda item: -item[1])[:KEYWORDS]
-                norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-                self._keywords[ids[docnum]] = {term: w / norm for term, w in top}
-        return self._keywords
+                    frequencies[ids[docnum]][term] = weight
+            self._keywords = KeywordSimilarity(frequencies)
+        return self._keywords.similarity(case, candidates)
 
     def _docnum(self, case_id: str) -> int:
         docnum = self._searcher.document_number(id=case_id)
