@@ -17,8 +17,8 @@ from casebook.problems import CheckError
 from casebook.reader import ProjectPaths, load_library
 from casebook.site import Site, SiteOptions
 from casebook.timing import Stopwatch
+from search.background import InBackground, SearchData, build_search_data
 from search.errors import SearchError
-from search.index import BackgroundBuild
 from search.pagefind import PagefindError, index_site
 from search.similarity import KeywordSimilarity
 
@@ -36,7 +36,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.command = "build"
         self.site: Site | None = None
         self.timings = Stopwatch()
-        self.indexing: BackgroundBuild | None = None
+        self.search_data: InBackground[SearchData] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -76,11 +76,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(error.report()) from None
         options = SiteOptions(self.config.related_limit, dict(self.config.related_weights),
                               directory_urls=config.use_directory_urls)
-        # The Whoosh index (next to the site, not in it: `casebook search` reads it) is written
-        # by a second process while this one renders the site; on_post_build waits for it.
-        self._stop_indexing()
+        # The Whoosh index (next to the site, not in it: `casebook search` reads it) and the
+        # spellings Pagefind adds are made by a second process while this one renders the
+        # site; on_post_build waits for them.
+        self._stop_search_data()
         index_dir = self.paths.root / self.config.search_index_dir
-        self.indexing = BackgroundBuild(library.cases, index_dir)
+        self.search_data = InBackground(build_search_data, library, index_dir)
         # Related cases need text similarity now: the same keywords, from the parsed cases.
         with self.timings.stage("related keywords"):
             keywords = KeywordSimilarity.from_cases(library.cases)
@@ -99,7 +100,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         with self.timings.stage("pages+related"):
             pages = self.site.pages()
         for page in pages:
-            inclusion = InclusionLevel.DRAFT if page.src_uri in drafts else InclusionLevel.NOT_IN_NAV
+            inclusion = (InclusionLevel.DRAFT if page.src_uri in drafts
+                         else InclusionLevel.NOT_IN_NAV)
             files.append(File.generated(config, page.src_uri, content=page.markdown,
                                         inclusion=inclusion))
         files.append(File.generated(config, CSS_URI, abs_src_path=str(ASSETS / "casebook.css")))
@@ -115,15 +117,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return markdown if rendered is None else rendered
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._stop_indexing()
+        self._stop_search_data()
 
     def on_shutdown(self) -> None:
-        self._stop_indexing()
+        self._stop_search_data()
 
-    def _stop_indexing(self) -> None:
-        if self.indexing is not None:
-            self.indexing.cancel()
-            self.indexing = None
+    def _stop_search_data(self) -> None:
+        if self.search_data is not None:
+            self.search_data.cancel()
+            self.search_data = None
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.config.enabled:
@@ -137,9 +139,21 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         out.parent.mkdir(parents=True, exist_ok=True)
 
         def url_of(src_uri: str) -> str:
-            return src_uri[: -len(".md")] + "/" if config.use_directory_urls else src_uri[:-3] + ".html"
+            stem = src_uri[: -len(".md")]
+            return stem + "/" if config.use_directory_urls else stem + ".html"
 
         out.write_text(self.site.cases_json(url_of), encoding="utf-8")
+        try:
+            # What the build waits for: the work itself ran on the other core meanwhile.
+            with self.timings.stage("search data (wait)"):
+                data = self.search_data.wait() if self.search_data is not None else None
+        except SearchError as error:
+            raise PluginError(f"casebook: {error}") from None
+        finally:
+            self.search_data = None
+        if data is not None:
+            log.info("casebook: Whoosh indexed %d cases in %.1f s (in a second process): %s",
+                     data.index.documents, data.index.seconds, data.index.directory)
         if self.config.search_pagefind:
             try:
                 # The case index and the matrix list every case: hits there would bury the cases.
@@ -150,20 +164,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                              config.use_directory_urls).dest_uri for uri in unsearched]
                 with self.timings.stage("pagefind"):
                     stats = index_site(Path(config.site_dir), self.site.library.vocabulary,
-                                       skip=skip)
+                                       skip=skip, variants=data.spellings if data else None)
             except PagefindError as error:
                 raise PluginError(f"casebook: search index: {error}") from None
             log.info("casebook: Pagefind indexed %d pages (%d other spellings) in %.1f s: %s",
                      stats.pages, stats.variants, stats.seconds, stats.bundle)
-        if self.indexing is not None:
-            try:
-                # What the build waits for; the index took `built.seconds` on the other core.
-                with self.timings.stage("whoosh index (wait)"):
-                    built = self.indexing.wait()
-            except SearchError as error:
-                raise PluginError(f"casebook: {error}") from None
-            finally:
-                self.indexing = None
-            log.info("casebook: Whoosh indexed %d cases in %.1f s (in a second process): %s",
-                     built.documents, built.seconds, built.directory)
-

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -18,7 +17,7 @@ from whoosh.index import EmptyIndexError, Index
 
 from casebook.model import Case
 from casebook.vocabulary import Vocabulary
-from search.errors import IndexMissing, SearchError
+from search.errors import IndexMissing
 from search.schema import SCHEMA_VERSION, case_document, case_schema
 from search.searcher import SearchIndex
 
@@ -183,65 +182,3 @@ def _swap(new: Path, directory: Path) -> None:
     os.replace(new, directory)
     shutil.rmtree(old, ignore_errors=True)
 
-
-class BackgroundBuild:
-    """`build_index` in a second process while this one goes on (a site build renders pages).
-
-        indexing = BackgroundBuild(library.cases, Path(".casebook-index"))
-        ...                          # the other core renders the site meanwhile
-        stats = indexing.wait()      # SearchError if the build failed
-
-    The process is forked, so it reads the parsed cases from memory instead of having them
-    pickled; where fork is not available the index is built at once, in this process.
-    """
-
-    def __init__(self, cases: Iterable[Case], directory: Path, **options) -> None:
-        cases = list(cases)
-        self._stats: IndexStats | None = None
-        self._process = None
-        if "fork" not in multiprocessing.get_all_start_methods():
-            self._stats = build_index(cases, directory, **options)
-            return
-        context = multiprocessing.get_context("fork")
-        self._results, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_build_in_child,
-                                        args=(sender, cases, directory, options),
-                                        name="casebook-index", daemon=True)
-        self._process.start()
-        sender.close()  # the child holds the only sending end: EOF when it dies
-
-    def wait(self) -> IndexStats:
-        """The finished build's stats; SearchError with the child's error if it failed."""
-        if self._stats is not None:
-            return self._stats
-        if self._process is None:
-            raise SearchError("the index build was cancelled")
-        try:
-            outcome, value = self._results.recv()
-        except EOFError:
-            outcome, value = "error", "the index process ended without a result"
-        self._process.join()
-        code = self._process.exitcode
-        self._results.close()
-        self._process = None
-        if outcome != "done":
-            raise SearchError(f"building the search index failed: {value} (exit {code})")
-        self._stats = value
-        return value
-
-    def cancel(self) -> None:
-        """Stop a build still running (a rebuild started, or the site build failed)."""
-        if self._process is not None:
-            self._process.terminate()
-            self._process.join()
-            self._results.close()
-            self._process = None
-
-
-def _build_in_child(sender, cases: list[Case], directory: Path, options: dict) -> None:
-    try:
-        sender.send(("done", build_index(cases, directory, **options)))
-    except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
-        sender.send(("error", f"{type(error).__name__}: {error}"))
-    finally:
-        sender.close()

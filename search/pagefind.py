@@ -27,6 +27,7 @@ Each copy also gets the other spellings of words the page uses (付いてこな�
 from __future__ import annotations
 
 import functools
+import html
 import re
 import shutil
 import subprocess
@@ -36,7 +37,6 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 from casebook.vocabulary import Vocabulary
@@ -103,14 +103,21 @@ def _base36(code: int) -> str:
 
 def bigram_words(run: str) -> list[str]:
     """The words a run of kanji and kana is indexed as: one per character, with its successor."""
-    return [MARKER + _base36(ord(char)) + _base36(ord(run[i + 1]) if i + 1 < len(run) else _END)
-            for i, char in enumerate(run)]
+    codes = [_base36(ord(char)) for char in run]
+    codes.append(_base36(_END))
+    return [MARKER + codes[i] + codes[i + 1] for i in range(len(run))]
+
+
+# Runs repeat across pages (labels, headings, the phrases of a field): spell each once.
+@functools.lru_cache(maxsize=65536)
+def _spelt_run(run: str) -> str:
+    return " " + " ".join(bigram_words(run)) + " "
 
 
 def spell(text: str) -> str:
     """Text as Pagefind indexes it: NFKC-folded, each run of kanji and kana as bigram words."""
     text = _SPACE.sub(f" {GAP} ", unicodedata.normalize("NFKC", text))
-    return _RUN.sub(lambda run: " " + " ".join(bigram_words(run.group())) + " ", text)
+    return _RUN.sub(lambda run: _spelt_run(run.group()), text)
 
 
 class SpellingVariants:
@@ -127,6 +134,9 @@ class SpellingVariants:
         self.groups = [frozenset(g) for g in groups if len(set(g)) > 1]
         # normalised form -> every spelling of it on the site, the normalised form included
         self.nouns = nouns or {}
+        # One-character spellings would match inside unrelated words when looked up as text.
+        self._noun_groups = [frozenset(s) for s in self.nouns.values()
+                             if all(len(spelling) > 1 for spelling in s)]
 
     @classmethod
     def build(cls, vocabulary: Vocabulary | None, texts: Iterable[str]) -> SpellingVariants:
@@ -152,8 +162,11 @@ class SpellingVariants:
         for group in self.groups:
             if any(name in text for name in group):
                 found |= group
-        for _, normalized in _nouns(text):
-            found |= self.nouns.get(normalized, set())
+        # Looked up as strings, not by cutting the text into words again: a page is made of
+        # what `build` read, and Sudachi over every page was a quarter of the search stage.
+        for spellings in self._noun_groups:
+            if any(spelling in text for spelling in spellings):
+                found |= spellings
         return sorted(v for v in found if v not in text)
 
 
@@ -181,82 +194,80 @@ def _nouns(text: str) -> Iterable[tuple[str, str]]:
                     yield surface, normalized
 
 
-class _Respeller(HTMLParser):
-    """Copies a page, spelling its text for the index and noting the text that gets indexed."""
+# A tag, comment, doctype or processing instruction; attribute values may hold ">".
+_MARKUP = re.compile(
+    r"<!--.*?-->|<![^>]*>|<\?[^>]*>"
+    r"|<(/?)([A-Za-z][\w:.-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    re.S)
+_CLASS = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.I)
+_BODY_ATTRIBUTE = re.compile(r"(?:^|\s)data-pagefind-body(?:[\s=/]|$)")
+_RAW_END = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
 
-    def __init__(self, excluded_classes: frozenset[str]) -> None:
-        super().__init__(convert_charrefs=False)
-        self.excluded_classes = excluded_classes
+
+class _Respelling:
+    """A copy of (part of) a page with its text spelt for the index, and the text indexed.
+
+    A scan with regular expressions, not html.parser: the markup is what our templates and
+    Markdown wrote, and the parser's callbacks were most of Pagefind's stage at 1,000 cases.
+    """
+
+    def __init__(self, html_text: str, excluded_classes: frozenset[str]) -> None:
         self.out: list[str] = []
         self.text: list[str] = []
         self.body_at: int | None = None  # index in `out` of the indexed element's end tag
-        self._stack: list[str] = []
-        self._body_depth: int | None = None  # stack depth of the indexed element while open
-        self._excluded_depth: int | None = None
-        self._raw = False  # inside <script> or <style>
-
-    def _indexed(self) -> bool:
-        return self._body_depth is not None and self._excluded_depth is None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(self.get_starttag_text() or "")
-        if tag in _VOID:
-            return
-        self._stack.append(tag)
-        self._raw = tag in ("script", "style")
-        names = dict(attrs)
-        if self.body_at is None and self._body_depth is None and "data-pagefind-body" in names:
-            self._body_depth = len(self._stack)
-        classes = set((names.get("class") or "").split())
-        if self._excluded_depth is None and classes & self.excluded_classes:
-            self._excluded_depth = len(self._stack)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(self.get_starttag_text() or "")
-
-    def handle_endtag(self, tag: str) -> None:
-        self.out.append(f"</{tag}>")
-        self._raw = False
-        if tag not in self._stack:
-            return
-        while self._stack:
-            if self._excluded_depth is not None and len(self._stack) <= self._excluded_depth:
-                self._excluded_depth = None
-            if self._body_depth is not None and len(self._stack) <= self._body_depth:
-                self._body_depth = None
-                self.body_at = len(self.out) - 1
-            if self._stack.pop() == tag:
+        stack: list[str] = []
+        body_depth: int | None = None  # stack depth of the indexed element while open
+        excluded_depth: int | None = None
+        at = 0
+        while True:
+            markup = _MARKUP.search(html_text, at)
+            data = html_text[at: markup.start() if markup else len(html_text)]
+            if data:
+                indexed = body_depth is not None and excluded_depth is None
+                # Pagefind skips excluded elements (--exclude-selectors): no need to spell them.
+                self.out.append(spell(data) if excluded_depth is None else data)
+                if indexed:
+                    self.text.append(html.unescape(data))
+            if markup is None:
                 break
+            at = markup.end()
+            self.out.append(markup.group())
+            closing, tag, attrs = markup.group(1, 2, 3)
+            if tag is None:
+                continue  # comment, doctype, processing instruction
+            tag = tag.lower()
+            if closing:
+                if tag not in stack:
+                    continue
+                while stack:
+                    if excluded_depth is not None and len(stack) <= excluded_depth:
+                        excluded_depth = None
+                    if body_depth is not None and len(stack) <= body_depth:
+                        body_depth = None
+                        self.body_at = len(self.out) - 1
+                    if stack.pop() == tag:
+                        break
+                continue
+            if tag in _VOID or attrs.rstrip().endswith("/"):
+                continue
+            if tag in _RAW_END:  # copied as it is, up to its end tag
+                end = _RAW_END[tag].search(html_text, at)
+                stop = end.start() if end else len(html_text)
+                self.out.append(html_text[at:stop])
+                at = stop
+            stack.append(tag)
+            if self.body_at is None and body_depth is None and _BODY_ATTRIBUTE.search(attrs):
+                body_depth = len(stack)
+            if excluded_depth is None:
+                found = _CLASS.search(attrs)
+                if found and excluded_classes & set(html.unescape(
+                        found.group(1) or found.group(2) or found.group(3) or "").split()):
+                    excluded_depth = len(stack)
+        self._open_body = body_depth is not None
 
     def end_of_body(self) -> int | None:
         """Where the indexed element ends in `out`; its document's end if never closed."""
-        return len(self.out) if self.body_at is None and self._body_depth else self.body_at
-
-    def handle_data(self, data: str) -> None:
-        if self._raw:
-            self.out.append(data)
-            return
-        self.out.append(spell(data))
-        if self._indexed():
-            self.text.append(data)
-
-    def handle_entityref(self, name: str) -> None:
-        self.out.append(f"&{name};")
-
-    def handle_charref(self, name: str) -> None:
-        self.out.append(f"&#{name};")
-
-    def handle_comment(self, data: str) -> None:
-        self.out.append(f"<!--{data}-->")
-
-    def handle_decl(self, decl: str) -> None:
-        self.out.append(f"<!{decl}>")
-
-    def handle_pi(self, data: str) -> None:
-        self.out.append(f"<?{data}>")
-
-    def unknown_decl(self, data: str) -> None:
-        self.out.append(f"<![{data}]>")
+        return len(self.out) if self.body_at is None and self._open_body else self.body_at
 
 
 # Written by plugins/overrides/main.html right after the indexed element.
@@ -283,9 +294,7 @@ class _Page:
             return None  # Pagefind skips pages without data-pagefind-body; so do we
         start = page.rfind("<", 0, start)
         end = len(page) if end < 0 else end
-        parser = _Respeller(excluded_classes)
-        parser.feed(page[start:end])
-        parser.close()
+        parser = _Respelling(page[start:end], excluded_classes)
         body_at = parser.end_of_body()
         if body_at is None:
             return None
@@ -317,11 +326,15 @@ def extended_binary() -> Path:
 
 def index_site(site_dir: Path, vocabulary: Vocabulary | None = None, *,
                skip: Iterable[str] = (),
-               exclude: tuple[str, ...] = EXCLUDED_SELECTORS) -> PagefindStats:
+               exclude: tuple[str, ...] = EXCLUDED_SELECTORS,
+               variants: SpellingVariants | None = None) -> PagefindStats:
     """Write `site_dir/pagefind/`, the search bundle for every page marked data-pagefind-body.
 
     `skip` names pages (paths relative to the site, e.g. `matrix/index.html`) left out of the
     index: listings whose every line is another page's title would outrank the pages listed.
+    `variants`: the other spellings to add, built beforehand from the texts the pages were
+    made from (a site build does that in a second process); without, they are built from the
+    pages' text, with the vocabulary's synonyms.
     """
     started = time.monotonic()
     site_dir = Path(site_dir)
@@ -336,7 +349,8 @@ def index_site(site_dir: Path, vocabulary: Vocabulary | None = None, *,
         raise PagefindError(
             f"no page in {site_dir} has a data-pagefind-body element: is the casebook theme "
             f"override (plugins/overrides/main.html) in use?")
-    variants = SpellingVariants.build(vocabulary, (page.text for page in pages))
+    if variants is None:
+        variants = SpellingVariants.build(vocabulary, (page.text for page in pages))
     added = 0
     with tempfile.TemporaryDirectory(prefix="casebook-pagefind-") as copy:
         for page in pages:
