@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from casebook.library import Library
 from casebook.model import Case, Guide
-from casebook.render import badge, badge_html, escape, href, link, term_uri
+from casebook.render import HtmlBlocks, badge_html, escape, href, link, term_uri
 from casebook.schema import KINDS
 from casebook.vocabulary import Facet, Term
 
@@ -17,21 +17,28 @@ CASE_INDEX_URI = "cases/index.md"
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A page the site engine should add: its source path and Markdown."""
+    """A page the site engine should add: its source path, Markdown, and the HTML blocks its
+    Markdown has placeholders for (`render.restore_blocks` puts them into the converted page)."""
 
     src_uri: str
     markdown: str
+    blocks: dict[str, str] = field(default_factory=dict)
 
 
 def generated_pages(library: Library) -> list[GeneratedPage]:
     """Every generated page of the site, case pages excluded."""
-    pages = [GeneratedPage(CASE_INDEX_URI, case_index(library)),
-             GeneratedPage(MATRIX_URI, matrix_page(library))]
+    pages = [_page(CASE_INDEX_URI, case_index, library),
+             _page(MATRIX_URI, matrix_page, library)]
     for facet in library.vocabulary:
         pages.append(GeneratedPage(f"{facet.path}/index.md", facet_overview(library, facet)))
         for term in facet.terms:
-            pages.append(GeneratedPage(term_uri(term, library.vocabulary), term_page(library, term)))
+            pages.append(_page(term_uri(term, library.vocabulary), term_page, library, term))
     return pages
+
+
+def _page(src_uri: str, make, *args) -> GeneratedPage:
+    blocks = HtmlBlocks()
+    return GeneratedPage(src_uri, make(*args, blocks=blocks), blocks.by_marker)
 
 
 def facet_overview(library: Library, facet: Facet) -> str:
@@ -78,18 +85,19 @@ def case_card(case: Case, library: Library, from_uri: str) -> str:
     )
 
 
-def case_cards(cases: list[Case], library: Library, from_uri: str) -> str:
+def case_cards(cases: list[Case], library: Library, from_uri: str, blocks: HtmlBlocks) -> str:
+    """Markdown for a list of case cards (the cards themselves are one HTML block)."""
     if not cases:
         return "*該当する事例はまだありません。*\n"
     cards = "\n".join(case_card(c, library, from_uri) for c in cases)
-    return f'<div class="cb-cards">\n{cards}\n</div>\n'
+    return blocks.add(f'<div class="cb-cards">\n{cards}\n</div>')
 
 
 def guide_links(guides: list[Guide], from_uri: str) -> str:
     return "・".join(f"[{g.title}]({link(g.src_uri, from_uri)})" for g in guides)
 
 
-def term_page(library: Library, term: Term) -> str:
+def term_page(library: Library, term: Term, *, blocks: HtmlBlocks) -> str:
     """A term's description, its method guide and its cases."""
     vocabulary = library.vocabulary
     facet = vocabulary[term.facet]
@@ -108,7 +116,7 @@ def term_page(library: Library, term: Term) -> str:
     guides = library.guides_for(term)
     if guides:
         out += [f"解説: {guide_links(guides, uri)}", ""]
-    out += [f"## 事例（{len(cases)}件）", "", case_cards(cases, library, uri)]
+    out += [f"## 事例（{len(cases)}件）", "", case_cards(cases, library, uri, blocks)]
     return "\n".join(out)
 
 
@@ -116,7 +124,7 @@ def cell_anchor(row: Term, column: Term) -> str:
     return f"cell-{row.slug}-{column.slug}"
 
 
-def matrix_page(library: Library) -> str:
+def matrix_page(library: Library, *, blocks: HtmlBlocks) -> str:
     """Walls × industries with counts; each cell links to its cases further down."""
     vocabulary = library.vocabulary
     walls = vocabulary["wall"].terms
@@ -143,13 +151,13 @@ def matrix_page(library: Library) -> str:
             found = cells.get((industry.slug, wall.slug), [])
             if found:
                 out += [f"## {industry.label} × {wall.label} {{#{cell_anchor(industry, wall)}}}",
-                        "", case_cards(found, library, uri)]
+                        "", case_cards(found, library, uri, blocks)]
     return "\n".join(out)
 
 
-def case_index(library: Library) -> str:
-    """All published cases, precedents first."""
-    vocabulary = library.vocabulary
+def case_index(library: Library, *, blocks: HtmlBlocks) -> str:
+    """All published cases, precedents first (each list one HTML table)."""
+    vocabulary, directory_urls = library.vocabulary, library.directory_urls
     uri = CASE_INDEX_URI
     out = ["# 事例一覧", "",
            f"公開中の事例 {len(library.cases)} 件。壁・アプローチ・業種の各ページからも探せます。", ""]
@@ -157,27 +165,32 @@ def case_index(library: Library) -> str:
         cases = [c for c in library.cases if c.kind == kind]
         if not cases:
             continue
-        out += [f"## {label}（{len(cases)}件）", "",
-                "| 事例 | 業種 | 壁 | アプローチ |", "| --- | --- | --- | --- |"]
+        rows = []
         for case in cases:
             def badges(facet: str, case: Case = case) -> str:
-                return " ".join(badge(t, vocabulary, uri) for t in case.terms(facet))
-            out.append(
-                f"| [**{escape(case.alias)}** {escape(case.title)}]({link(case.src_uri, uri)}) "
-                f"| {badges('industry')} | {badges('wall')} | {badges('approach')} |"
+                return " ".join(badge_html(t, vocabulary, uri, directory_urls)
+                                for t in case.terms(facet))
+            url = html.escape(href(case.src_uri, uri, directory_urls))
+            rows.append(
+                f'<tr><td><a href="{url}"><strong>{html.escape(case.alias)}</strong> '
+                f"{html.escape(case.title)}</a></td><td>{badges('industry')}</td>"
+                f"<td>{badges('wall')}</td><td>{badges('approach')}</td></tr>"
             )
-        out.append("")
+        out += [f"## {label}（{len(cases)}件）",
+                blocks.add("<table>\n<thead><tr><th>事例</th><th>業種</th><th>壁</th>"
+                           "<th>アプローチ</th></tr></thead>\n<tbody>\n" + "\n".join(rows)
+                           + "\n</tbody>\n</table>")]
     return "\n".join(out)
 
 
-def guide_footer(library: Library, guide: Guide) -> str:
+def guide_footer(library: Library, guide: Guide, blocks: HtmlBlocks) -> str:
     """Appended to a method guide: the cases annotated with what it explains."""
     out = []
     for facet_name, terms in guide.explains.items():
         for term in terms:
             cases = library.cases_with(term) or library.cases_annotated(term)
             out += [f"\n## 「{term.label}」の事例（{len(cases)}件） {{#cases-{facet_name}-{term.slug}}}\n",
-                    case_cards(cases, library, guide.src_uri)]
+                    case_cards(cases, library, guide.src_uri, blocks)]
     return "\n".join(out)
 
 

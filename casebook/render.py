@@ -1,13 +1,24 @@
 """Turn parsed documents into the Markdown a site engine renders (Python-Markdown flavour).
 
 Annotations become highlighted text with a badge linking to the term's page, dialogue blocks a
-readable exchange. Links are relative `.md` paths so the site engine checks and rewrites them.
+readable exchange. Links in Markdown are relative `.md` paths so the site engine checks and
+rewrites them.
+
+What we build as finished HTML (a case's header card, dialogues, lists of case cards, related
+cases) does not go through Markdown at all: the Markdown gets a placeholder line from
+`HtmlBlocks` and the site engine puts the HTML back after converting (`restore_blocks`).
+Python-Markdown reads raw HTML with html.parser, once to find blocks and once more in MkDocs
+to find anchors: with the HTML inline, a 1,000-case build spent most of its conversion time
+there. Links in these blocks are computed relative URLs (`href`); the built-site link check
+(tests/test_site_quality.py) checks every one of them.
 """
 
 from __future__ import annotations
 
 import html
 import posixpath
+import re
+from collections.abc import Mapping
 
 from casebook.document import SPAN
 from casebook.model import Case, Dialogue, Document
@@ -53,10 +64,44 @@ def href(target: str, from_uri: str, directory_urls: bool = True) -> str:
     return relative
 
 
-def badge_html(term: Term, vocabulary: Vocabulary, from_uri: str, directory_urls: bool) -> str:
-    """A term as a badge link in raw HTML."""
+class HtmlBlocks:
+    """Finished HTML kept out of Markdown, each behind a placeholder line."""
+
+    def __init__(self) -> None:
+        self.by_marker: dict[str, str] = {}
+
+    def add(self, html_text: str) -> str:
+        """The Markdown to write where `html_text` belongs: a paragraph of its own."""
+        marker = f"<!--cb-block-{len(self.by_marker)}-->"
+        self.by_marker[marker] = html_text
+        return f"\n\n{marker}\n\n"
+
+
+def restore_blocks(converted: str, blocks: Mapping[str, str]) -> str:
+    """The converted page with every placeholder replaced by its HTML."""
+    if not blocks:
+        return converted
+    return _MARKER.sub(lambda m: blocks.get(m.group(), m.group()), converted)
+
+
+_MARKER = re.compile(r"<!--cb-block-\d+-->")
+_ID = re.compile(r"""\sid=["']([^"']+)["']""")
+
+
+def block_anchor_ids(blocks: Mapping[str, str]) -> set[str]:
+    """The `id`s in the blocks: anchors other pages may link to."""
+    return {html.unescape(found) for block in blocks.values() for found in _ID.findall(block)}
+
+
+def badge_html(term: Term, vocabulary: Vocabulary, from_uri: str, directory_urls: bool, *,
+               filter_attr: bool = False) -> str:
+    """A term as a badge link in raw HTML; `filter_attr` as for `badge`."""
     url = href(term_uri(term, vocabulary), from_uri, directory_urls)
-    return (f'<a class="cb-badge cb-badge--{term.facet}" href="{html.escape(url)}">'
+    extra = ""
+    if filter_attr and term.facet in SEARCH_FILTERS:
+        value = f"{vocabulary[term.facet].label}:{term.label}"
+        extra = f' data-pagefind-filter="{html.escape(value)}"'
+    return (f'<a class="cb-badge cb-badge--{term.facet}" href="{html.escape(url)}"{extra}>'
             f"{html.escape(term.label)}</a>")
 
 
@@ -81,8 +126,9 @@ def escape(text: str) -> str:
     return html.escape(text, quote=False).replace("*", "\\*").replace("_", "\\_")
 
 
-def render_body(doc: Document, vocabulary: Vocabulary, from_uri: str, *, skip_title: bool) -> str:
-    """The document body with annotations and dialogues rendered."""
+def render_body(doc: Document, vocabulary: Vocabulary, from_uri: str, *, skip_title: bool,
+                blocks: HtmlBlocks, directory_urls: bool = True) -> str:
+    """The document body with annotations rendered, and dialogues as blocks."""
     lines = doc.body.splitlines()
     by_line = {d.line - doc.body_line: d for d in doc.dialogues}
     out: list[str] = []
@@ -90,7 +136,8 @@ def render_body(doc: Document, vocabulary: Vocabulary, from_uri: str, *, skip_ti
     while row < len(lines):
         dialogue = by_line.get(row)
         if dialogue is not None:
-            out.append(render_dialogue(dialogue, vocabulary, from_uri))
+            out.append(blocks.add(render_dialogue(dialogue, vocabulary, from_uri,
+                                                  directory_urls)))
             row = dialogue.end_line - doc.body_line + 1
             continue
         line = lines[row]
@@ -121,31 +168,30 @@ def _annotation(match, vocabulary: Vocabulary, from_uri: str) -> str:
     return f'<mark class="cb-annot {kinds}">{text}</mark>{"".join(badges)}'
 
 
-def render_dialogue(dialogue: Dialogue, vocabulary: Vocabulary, from_uri: str) -> str:
-    """A dialogue block as alternating turns, each tagged with its skill."""
+def render_dialogue(dialogue: Dialogue, vocabulary: Vocabulary, from_uri: str,
+                    directory_urls: bool = True) -> str:
+    """A dialogue block as alternating turns, each tagged with its skill (HTML)."""
     turns = []
     for turn in dialogue.utterances:
         side = "supporter" if turn.skill or turn.speaker.startswith(SUPPORTER_SPEAKERS) else "client"
-        skill = f" {badge(turn.skill, vocabulary, from_uri)}" if turn.skill else ""
-        text = "<br>".join(escape(t) for t in turn.text.splitlines())
+        skill = (f" {badge_html(turn.skill, vocabulary, from_uri, directory_urls)}"
+                 if turn.skill else "")
+        text = "<br>".join(html.escape(t, quote=False) for t in turn.text.splitlines())
         turns.append(
-            f'<p class="cb-turn cb-turn--{side}" markdown="span">'
-            f'<strong class="cb-speaker">{escape(turn.speaker)}</strong>{skill}'
+            f'<p class="cb-turn cb-turn--{side}">'
+            f'<strong class="cb-speaker">{html.escape(turn.speaker, quote=False)}</strong>{skill}'
             f'<span class="cb-utterance">{text}</span></p>'
         )
-    return (
-        '\n<div class="cb-dialogue" role="group" aria-label="対話の抜粋" markdown>\n'
-        + "\n".join(turns)
-        + "\n</div>\n"
-    )
+    return ('<div class="cb-dialogue" role="group" aria-label="対話の抜粋">\n'
+            + "\n".join(turns) + "\n</div>")
 
 
 FACET_ROWS = ("wall", "approach", "skill", "theme", "industry", "supporter", "prefecture",
               "employees", "step")
 
 
-def case_header(case: Case, vocabulary: Vocabulary) -> str:
-    """The card at the top of a case page: every facet as badge links."""
+def case_header(case: Case, vocabulary: Vocabulary, directory_urls: bool = True) -> str:
+    """The card at the top of a case page: every facet as badge links (HTML)."""
     uri = case.src_uri
     rows = []
     for facet_name in FACET_ROWS:
@@ -153,29 +199,32 @@ def case_header(case: Case, vocabulary: Vocabulary) -> str:
         if not terms:
             continue
         facet = vocabulary[facet_name]
-        badges = " ".join(badge(t, vocabulary, uri, filter_attr=True) for t in terms)
+        badges = " ".join(badge_html(t, vocabulary, uri, directory_urls, filter_attr=True)
+                          for t in terms)
         if facet_name == "industry" and case.industry_detail:
-            badges += f' <span class="cb-detail">{escape(case.industry_detail)}</span>'
-        rows.append(f'<dt markdown="span">[{facet.label}]({link(facet.path + "/index.md", uri)})</dt>\n'
-                    f'<dd markdown="span">{badges}</dd>')
+            badges += f' <span class="cb-detail">{html.escape(case.industry_detail)}</span>'
+        facet_url = html.escape(href(facet.path + "/index.md", uri, directory_urls))
+        rows.append(f'<dt><a href="{facet_url}">{html.escape(facet.label)}</a></dt>\n'
+                    f"<dd>{badges}</dd>")
     kind = KINDS.get(case.kind, case.kind)
     return (
-        f'<div class="cb-case-card" markdown>\n'
+        '<div class="cb-case-card">\n'
         f'<p class="cb-case-kind"><span class="cb-kind cb-kind--{case.kind}" '
         f'data-pagefind-filter="{KIND_FILTER}:{kind}">{kind}</span> '
-        f'<span class="cb-alias">{escape(case.alias)}</span></p>\n'
-        f'<dl class="cb-facets" markdown>\n' + "\n".join(rows) + "\n</dl>\n</div>\n"
+        f'<span class="cb-alias">{html.escape(case.alias)}</span></p>\n'
+        '<dl class="cb-facets">\n' + "\n".join(rows) + "\n</dl>\n</div>"
     )
 
 
-def case_markdown(case: Case, vocabulary: Vocabulary, footer: str = "") -> str:
+def case_markdown(case: Case, vocabulary: Vocabulary, blocks: HtmlBlocks, footer: str = "",
+                  directory_urls: bool = True) -> str:
     """The whole case page."""
-    body = render_body(case.doc, vocabulary, case.src_uri, skip_title=True)
+    body = render_body(case.doc, vocabulary, case.src_uri, skip_title=True, blocks=blocks,
+                       directory_urls=directory_urls)
     source = f"\n\n<p class=\"cb-source\">出典: {escape(case.source)}</p>\n" if case.source else ""
     return (
-        f"# {case.alias}: {case.title}\n\n"
-        + case_header(case, vocabulary)
-        + "\n"
+        f"# {case.alias}: {case.title}\n"
+        + blocks.add(case_header(case, vocabulary, directory_urls))
         + body.strip()
         + "\n"
         + source

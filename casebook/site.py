@@ -6,6 +6,7 @@ another site engine could call the same methods.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from casebook.library import Library
 from casebook.model import Case
 from casebook.pages import GeneratedPage, case_footer, generated_pages, guide_footer
-from casebook.render import case_markdown, escape, link, render_body
+from casebook.render import HtmlBlocks, case_markdown, href, render_body
 
 # Text similarity of candidate cases to a case, by case id.
 Similarity = Callable[[Case, list[Case]], Mapping[str, float]]
@@ -41,15 +42,16 @@ class Site:
 
     def pages(self) -> list[GeneratedPage]:
         """Case pages and every generated facet page."""
-        cases = [
-            GeneratedPage(case.src_uri, case_markdown(
-                case, self.library.vocabulary,
-                case_footer(self.library, case, self.related_markdown(case))))
-            for case in self.library.cases
-        ]
+        cases = []
+        for case in self.library.cases:
+            blocks = HtmlBlocks()
+            footer = case_footer(self.library, case, self.related_markdown(case, blocks))
+            markdown = case_markdown(case, self.library.vocabulary, blocks, footer,
+                                     self.options.directory_urls)
+            cases.append(GeneratedPage(case.src_uri, markdown, blocks.by_marker))
         return cases + generated_pages(self.library)
 
-    def related_markdown(self, case: Case) -> str:
+    def related_markdown(self, case: Case, blocks: HtmlBlocks) -> str:
         from casebook.related import DEFAULT_WEIGHTS, RelatedFinder
 
         if self._related is None:
@@ -60,21 +62,25 @@ class Site:
             return ""
         items = []
         for item in found:
-            target = link(item.case.src_uri, case.src_uri)
+            url = html.escape(href(item.case.src_uri, case.src_uri, self.options.directory_urls))
             items.append(
-                f'<li markdown="span">[**{escape(item.case.alias)}** {escape(item.case.title)}]'
-                f'({target})<br><span class="cb-related-reason">{escape(item.reason)}</span></li>'
+                f'<li><a href="{url}"><strong>{html.escape(item.case.alias)}</strong> '
+                f"{html.escape(item.case.title)}</a><br>"
+                f'<span class="cb-related-reason">{html.escape(item.reason)}</span></li>'
             )
-        return ("## 関連する事例 {#related}\n\n"
-                '<ul class="cb-related" markdown>\n' + "\n".join(items) + "\n</ul>\n")
+        return ("## 関連する事例 {#related}"
+                + blocks.add('<ul class="cb-related">\n' + "\n".join(items) + "\n</ul>"))
 
-    def guide_markdown(self, src_uri: str) -> str | None:
+    def guide_page(self, src_uri: str) -> GeneratedPage | None:
         """A guide page's Markdown with annotations rendered and its cases appended."""
         guide = self.library.guide(src_uri)
         if guide is None:
             return None
-        body = render_body(guide.doc, self.library.vocabulary, src_uri, skip_title=False)
-        return body + "\n" + guide_footer(self.library, guide)
+        blocks = HtmlBlocks()
+        body = render_body(guide.doc, self.library.vocabulary, src_uri, skip_title=False,
+                           blocks=blocks, directory_urls=self.options.directory_urls)
+        markdown = body + "\n" + guide_footer(self.library, guide, blocks)
+        return GeneratedPage(src_uri, markdown, blocks.by_marker)
 
     def cases_json(self, url_of: Callable[[str], str]) -> str:
         """Public facts of every published case, for in-browser tools. Internal fields never."""

@@ -15,6 +15,7 @@ from mkdocs.structure.pages import Page
 from casebook.pages import CASE_INDEX_URI, MATRIX_URI
 from casebook.problems import CheckError
 from casebook.reader import ProjectPaths, load_library
+from casebook.render import block_anchor_ids, restore_blocks
 from casebook.site import Site, SiteOptions
 from casebook.timing import Stopwatch
 from search.background import InBackground, SearchData, build_search_data
@@ -37,6 +38,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.site: Site | None = None
         self.timings = Stopwatch()
         self.search_data: InBackground[SearchData] | None = None
+        self.blocks: dict[str, dict[str, str]] = {}  # src_uri -> HTML blocks of its page
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -99,6 +101,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         drafts = {c.src_uri for c in self.site.library.cases if c.is_draft}
         with self.timings.stage("pages+related"):
             pages = self.site.pages()
+        self.blocks = {page.src_uri: page.blocks for page in pages if page.blocks}
         for page in pages:
             inclusion = (InclusionLevel.DRAFT if page.src_uri in drafts
                          else InclusionLevel.NOT_IN_NAV)
@@ -113,8 +116,24 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                          files: Files) -> str:
         if self.site is None:
             return markdown
-        rendered = self.site.guide_markdown(page.file.src_uri)
-        return markdown if rendered is None else rendered
+        guide = self.site.guide_page(page.file.src_uri)
+        if guide is None:
+            return markdown
+        if guide.blocks:
+            self.blocks[guide.src_uri] = guide.blocks
+        return guide.markdown
+
+    # Put our finished HTML where the Markdown had placeholders for it, and tell MkDocs the
+    # anchors it holds (links to them are checked across pages).
+    @event_priority(50)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        blocks = self.blocks.get(page.file.src_uri)
+        if not blocks:
+            return html
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= block_anchor_ids(blocks)
+        return restore_blocks(html, blocks)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_search_data()
