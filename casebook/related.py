@@ -76,6 +76,7 @@ class RelatedFinder:
         for row, case in enumerate(self.cases):
             self._matrix[row] = self._vector(case)
         self._row = {c.id: i for i, c in enumerate(self.cases)}
+        self._keys = {c.id: _term_keys(c) for c in self.cases}
 
     def _vector(self, case: Case) -> np.ndarray:
         vector = np.zeros(len(self._column), dtype=np.float32)
@@ -105,10 +106,10 @@ class RelatedFinder:
         similarity = dict(extra or {})
         if self.text_similarity is not None and self.weights.get("text", 0.0) > 0:
             similarity.update(self.text_similarity(case, candidates))
-        if similarity:
-            known = {c.id for c in candidates}
-            candidates += [c for c in self.cases if c.id in similarity and c.id not in known]
-        return _ranked(case, candidates, self.weights, similarity, limit)
+        known = {c.id for c in candidates}
+        candidates += [self.cases[self._row[case_id]] for case_id in similarity
+                       if case_id not in known and case_id in self._row]
+        return _ranked(case, candidates, self.weights, similarity, limit, self._keys)
 
 
 def related_cases(
@@ -133,21 +134,33 @@ def _ranked(
     weights: Mapping[str, float],
     text_similarity: Mapping[str, float],
     limit: int,
+    term_keys: Mapping[str, frozenset[tuple[str, str]]] | None = None,
 ) -> list[Related]:
     similarity = _scaled(text_similarity)
     text_weight = weights.get("text", 0.0)
-    found: list[Related] = []
+    mine = [(t.facet, t.slug, weights.get(t.facet, 0.0)) for terms in case.facets.values()
+            for t in terms]
+    scored: list[tuple[float, Case, float]] = []
     for other in candidates:
         if other.id == case.id or other.is_draft:
             continue
-        shared = shared_terms(case, other, weights)
+        theirs = term_keys[other.id] if term_keys and other.id in term_keys else _term_keys(other)
         text = similarity.get(other.id, 0.0)
-        score = sum(weights.get(t.facet, 0.0) for t in shared) + text_weight * text
-        if score <= 0:
-            continue
-        found.append(Related(other, round(score, 4), shared, _reason(shared, text, weights)))
-    found.sort(key=lambda r: (-r.score, r.case.alias, r.case.id))
-    return found[:limit]
+        score = sum(w for facet, slug, w in mine if w > 0 and (facet, slug) in theirs)
+        score += text_weight * text
+        if score > 0:
+            scored.append((round(score, 4), other, text))
+    scored.sort(key=lambda item: (-item[0], item[1].alias, item[1].id))
+    # Shared terms and the reason only for the cases shown: most candidates are not.
+    found = []
+    for score, other, text in scored[:limit]:
+        shared = shared_terms(case, other, weights)
+        found.append(Related(other, score, shared, _reason(shared, text, weights)))
+    return found
+
+
+def _term_keys(case: Case) -> frozenset[tuple[str, str]]:
+    return frozenset((t.facet, t.slug) for terms in case.facets.values() for t in terms)
 
 
 def shared_terms(case: Case, other: Case, weights: Mapping[str, float]) -> list[Term]:

@@ -290,6 +290,21 @@ def japanese_analyzer():
     return SudachiTokenizer() | PartOfSpeechFilter() | NormalizedFormFilter() | LowercaseFilter()
 
 
+def index_terms(text: str) -> Iterator[str]:
+    """The terms `japanese_analyzer()` indexes for `text`, in order, without Whoosh's tokens.
+
+    The same words as the analyzer chain (tests/test_search.py checks they agree), at half
+    the cost: related-case keywords of every case are computed on each site build.
+    """
+    dropped, kept = DROPPED_POS, KEPT_AUXILIARIES
+    for _, line in _chunks(text):
+        for word in analyse_line(line):
+            for morph in (word.morph, *word.pieces):
+                if morph.pos in dropped and morph.normalized not in kept:
+                    continue
+                yield morph.normalized.lower()
+
+
 def bigram_analyzer():
     """Character bigrams for the fallback field."""
     return BigramTokenizer()

@@ -52,15 +52,14 @@ class KeywordSimilarity:
     @classmethod
     def from_cases(cls, cases: Iterable[Case], *, drafts: bool = False) -> KeywordSimilarity:
         """Analyse each case's text as the index does (Sudachi, normalised, no particles)."""
-        from search.analysis import japanese_analyzer
+        from search.analysis import index_terms
         from search.schema import case_body
 
-        analyzer = japanese_analyzer()
         frequencies = {}
         for case in cases:
             if case.is_draft and not drafts:
                 continue
-            frequencies[case.id] = Counter(token.text for token in analyzer(case_body(case)))
+            frequencies[case.id] = Counter(index_terms(case_body(case)))
         return cls(frequencies)
 
     def similarity(self, case: Case, candidates: Iterable[Case]) -> dict[str, float]:
@@ -72,7 +71,8 @@ class KeywordSimilarity:
         for other in candidates:
             theirs = self.vectors.get(other.id)
             if theirs:
-                score = sum(weight * theirs.get(term, 0.0) for term, weight in mine.items())
+                # fsum: the same total whatever order the set gives the shared terms in.
+                score = math.fsum(mine[t] * theirs[t] for t in mine.keys() & theirs.keys())
                 if score > 0:
                     scores[other.id] = score
         return scores

@@ -20,6 +20,9 @@ from search import (
     open_index,
 )
 from search.analysis import BigramTokenizer, SudachiTokenizer, japanese_analyzer, query_words
+from search.analysis import index_terms as fast_index_terms
+from search.schema import case_body
+from search.similarity import KeywordSimilarity
 
 FIXTURE = Path(__file__).parent / "fixtures" / "search" / "unit"
 
@@ -252,6 +255,24 @@ def test_similarity_is_cosine_of_keywords(index, library):
     scores = index.similarity(grocer, others)
     assert scores and all(0 < s <= 1.0 + 1e-6 for s in scores.values())
     assert index.similarity(grocer, [grocer])["c-grocer"] > max(scores.values())
+
+
+def test_keywords_from_parsed_cases_match_the_index(index, library):
+    # A site build takes related-case keywords from the parsed cases, not from the index.
+    from_cases = KeywordSimilarity.from_cases(library.cases)  # drafts left out, as indexed
+    for case in library.cases:
+        others = [c for c in library.cases if c.id != case.id]
+        expected = index.similarity(case, others)
+        found = from_cases.similarity(case, others)
+        assert found.keys() == expected.keys()
+        assert all(abs(found[k] - expected[k]) < 1e-9 for k in expected)
+
+
+def test_fast_index_terms_are_the_analyzers_terms(library):
+    analyzer = japanese_analyzer()
+    for case in library.cases:
+        text = case_body(case)
+        assert list(fast_index_terms(text)) == [t.text for t in analyzer(text)]
 
 
 def test_similar_unknown_id_suggests_the_closest(index):
