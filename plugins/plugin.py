@@ -18,8 +18,9 @@ from casebook.reader import ProjectPaths, load_library
 from casebook.render import block_anchor_ids, restore_blocks
 from casebook.site import Site, SiteOptions
 from casebook.timing import Stopwatch
-from search.background import InBackground, SearchData, build_search_data
+from search.background import InBackground, search_data
 from search.errors import SearchError
+from search.index import check_replaceable
 from search.pagefind import PagefindError, index_site
 from search.similarity import KeywordSimilarity
 
@@ -37,7 +38,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.command = "build"
         self.site: Site | None = None
         self.timings = Stopwatch()
-        self.search_data: InBackground[SearchData] | None = None
+        self.search_data: InBackground | None = None
         self.blocks: dict[str, dict[str, str]] = {}  # src_uri -> HTML blocks of its page
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -83,7 +84,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         # site; on_post_build waits for them.
         self._stop_search_data()
         index_dir = self.paths.root / self.config.search_index_dir
-        self.search_data = InBackground(build_search_data, library, index_dir)
+        try:  # the likeliest failure of the index build, found before anything is written
+            check_replaceable(index_dir)
+        except SearchError as error:
+            raise PluginError(f"casebook: search_index_dir: {error}") from None
+        self.search_data = InBackground(search_data, library, index_dir)
         # Related cases need text similarity now: the same keywords, from the parsed cases.
         with self.timings.stage("related keywords"):
             keywords = KeywordSimilarity.from_cases(library.cases)
@@ -162,17 +167,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return stem + "/" if config.use_directory_urls else stem + ".html"
 
         out.write_text(self.site.cases_json(url_of), encoding="utf-8")
-        try:
-            # What the build waits for: the work itself ran on the other core meanwhile.
-            with self.timings.stage("search data (wait)"):
-                data = self.search_data.wait() if self.search_data is not None else None
-        except SearchError as error:
-            raise PluginError(f"casebook: {error}") from None
-        finally:
-            self.search_data = None
-        if data is not None:
-            log.info("casebook: Whoosh indexed %d cases in %.1f s (in a second process): %s",
-                     data.index.documents, data.index.seconds, data.index.directory)
         if self.config.search_pagefind:
             try:
                 # The case index and the matrix list every case: hits there would bury the cases.
@@ -183,8 +177,21 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                              config.use_directory_urls).dest_uri for uri in unsearched]
                 with self.timings.stage("pagefind"):
                     stats = index_site(Path(config.site_dir), self.site.library.vocabulary,
-                                       skip=skip, variants=data.spellings if data else None)
+                                       skip=skip, variants=self._search_data("spellings"))
             except PagefindError as error:
                 raise PluginError(f"casebook: search index: {error}") from None
             log.info("casebook: Pagefind indexed %d pages (%d other spellings) in %.1f s: %s",
                      stats.pages, stats.variants, stats.seconds, stats.bundle)
+        # What the build waits for: the index itself was written on the other core meanwhile.
+        with self.timings.stage("whoosh index (wait)"):
+            built = self._search_data("index")
+        self.search_data = None
+        log.info("casebook: Whoosh indexed %d cases in %.1f s (in a second process): %s",
+                 built.documents, built.seconds, built.directory)
+
+    def _search_data(self, name: str):
+        try:
+            return self.search_data.wait(name)
+        except SearchError as error:
+            self._stop_search_data()
+            raise PluginError(f"casebook: {error}") from None

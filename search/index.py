@@ -86,7 +86,7 @@ def build_index(
     """
     started = time.perf_counter()
     directory = Path(directory)
-    _check_replaceable(directory)
+    check_replaceable(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-", dir=directory.parent))
     building.chmod(0o755)  # mkdtemp makes it private; the index is as readable as the project
@@ -160,8 +160,11 @@ def _write(
     return count, labels
 
 
-def _check_replaceable(directory: Path) -> None:
-    # Refuse to replace a folder we did not build: `--index .` must not delete a project.
+def check_replaceable(directory: Path) -> None:
+    """IndexMissing unless `directory` is absent, empty or an index we built.
+
+    Refuse to replace a folder we did not build: `--index .` must not delete a project.
+    """
     if directory.exists() and (
         not directory.is_dir()
         or (any(directory.iterdir()) and not (directory / MANIFEST).is_file())

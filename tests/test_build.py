@@ -141,3 +141,53 @@ def test_no_outside_host_in_built_pages(project: Project) -> None:
         text = html.read_text("utf-8")
         assert "fonts.googleapis.com" not in text, html
         assert not re.search(r'<(script|link)[^>]+(src|href)="https?://', text), html
+
+
+# --- the search data a build makes in a second process ---------------------------------------
+
+
+def test_build_writes_the_whoosh_index_next_to_the_site(project: Project) -> None:
+    from search.index import open_index
+
+    project.case()
+    project.case("b-shop", alias="B社", title="小売店の値付け", industry="I", walls="見えない, 足りない")
+    project.build()
+    with open_index(project.root / ".casebook-index") as index:
+        assert sorted(index.ids()) == ["a-parts", "b-shop"]
+        assert index.search("値付け").ids == ["b-shop"]
+
+
+def test_a_folder_in_the_index_place_stops_the_build_before_the_site_is_touched(
+        project: Project, caplog) -> None:
+    import pytest
+    from mkdocs.exceptions import Abort
+
+    import shutil
+
+    project.case()
+    project.build()
+    (project.root / "site" / "marker.txt").write_text("old site", encoding="utf-8")
+    shutil.rmtree(project.root / ".casebook-index")  # someone's own folder in its place
+    project.write(".casebook-index/notes.txt", "my notes")
+    with pytest.raises(Abort):
+        project.build()
+    assert re.search(r"search_index_dir: \S+/\.casebook-index exists and is not a casebook "
+                     r"search index; choose another --index folder", caplog.text)
+    assert (project.root / "site" / "marker.txt").exists()  # the old site was left as it was
+    assert (project.root / ".casebook-index" / "notes.txt").read_text() == "my notes"
+
+
+def test_a_failure_in_the_index_process_fails_the_build_with_its_error(
+        project: Project, monkeypatch, caplog) -> None:
+    import pytest
+    from mkdocs.exceptions import Abort
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("search.background.build_index", disk_full)  # the forked child's too
+    project.case()
+    with pytest.raises(Abort):
+        project.build()
+    assert ("building the search data failed: OSError: [Errno 28] No space left on device"
+            in caplog.text)
