@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from casebook.document import parse_document
 from casebook.library import Library
 from casebook.model import OPTIONAL_SECTIONS, REQUIRED_SECTIONS, Case, Document, Guide
+from casebook.parallel import MIN_ITEMS, map_in_processes
 from casebook.problems import CheckError, Problem, closest
 from casebook.schema import CASE_FIELDS, GUIDE_KEYS, INTERNAL_FIELDS, KINDS, STATUSES
 from casebook.vocabulary import Term, Vocabulary, load_vocabulary
@@ -43,22 +45,50 @@ def load_library(
 
         private_terms = load_private_terms(paths.path("private_terms"))
 
-    cases: list[Case] = []
-    for path in sorted(paths.path("cases").glob("*.md")):
-        rel = f"{paths.cases}/{path.name}"
-        doc = _parse(path, rel, vocabulary, problems, private_terms if anonymity else None)
-        case = read_case(doc, vocabulary, problems)
-        if case is not None:
-            cases.append(case)
-    _check_unique_ids(cases, problems)
-
-    guides: list[Guide] = []
     content = paths.path("content")
-    for path in sorted(content.rglob("*.md")):
-        rel = f"{paths.content}/{path.relative_to(content).as_posix()}"
-        doc = _parse(path, rel, vocabulary, problems, private_terms if anonymity else None)
-        doc.rel_path = path.relative_to(content).as_posix()
-        guides.append(read_guide(doc, rel, vocabulary, problems))
+    files = [(path, f"{paths.cases}/{path.name}", None)
+             for path in sorted(paths.path("cases").glob("*.md"))]
+    files += [(path, f"{paths.content}/{path.relative_to(content).as_posix()}",
+               path.relative_to(content).as_posix()) for path in sorted(content.rglob("*.md"))]
+    parsed = []
+    for path, rel, guide_uri in files:
+        text = path.read_text(encoding="utf-8")
+        own: list[Problem] = []
+        doc = parse_document(path, rel, text, vocabulary, own)
+        allowed = _allowed(doc, rel, own) if anonymity else []
+        parsed.append((doc, text, rel, guide_uri, own, allowed))
+    findings: list[list] = [[] for _ in parsed]
+    if anonymity:
+        # The anonymisation scan is most of a check's time: spread it over the cores.
+        if len(parsed) >= MIN_ITEMS:
+            from casebook.japanese import tokenizer
+
+            tokenizer("C")  # loaded before the workers fork, so they share it
+        findings = map_in_processes(partial(_scan, private_terms=private_terms),
+                                    [(text, allowed) for _, text, _, _, _, allowed in parsed])
+
+    def own_problems(doc: Document, rel: str, own: list[Problem], found: list) -> None:
+        problems.extend(own)
+        internal = _internal_lines(doc)
+        for finding in found:
+            if finding.line not in internal:  # real names by design, and never published
+                problems.append(Problem(rel, finding.line, "anonymization", finding.describe(),
+                                        finding.text))
+
+    cases: list[Case] = []
+    guides: list[Guide] = []
+    for (doc, _, rel, guide_uri, own, _), found in zip(parsed, findings, strict=True):
+        if guide_uri is None:
+            own_problems(doc, rel, own, found)
+            case = read_case(doc, vocabulary, problems)
+            if case is not None:
+                cases.append(case)
+    _check_unique_ids(cases, problems)
+    for (doc, _, rel, guide_uri, own, _), found in zip(parsed, findings, strict=True):
+        if guide_uri is not None:
+            own_problems(doc, rel, own, found)
+            doc.rel_path = guide_uri
+            guides.append(read_guide(doc, rel, vocabulary, problems))
 
     if problems:
         raise CheckError(problems)
@@ -66,25 +96,8 @@ def load_library(
     return Library(vocabulary, published, guides, drafts=[c for c in cases if c.is_draft])
 
 
-def _parse(
-    path: Path,
-    rel: str,
-    vocabulary: Vocabulary,
-    problems: list[Problem],
-    private_terms: list[str] | None,
-) -> Document:
-    text = path.read_text(encoding="utf-8")
-    doc = parse_document(path, rel, text, vocabulary, problems)
-    if private_terms is not None:
-        _check_anonymity(doc, text, rel, private_terms, problems)
-    return doc
-
-
-def _check_anonymity(
-    doc: Document, text: str, rel: str, private_terms: list[str], problems: list[Problem]
-) -> None:
-    from casebook.anonymize import scan
-
+def _allowed(doc: Document, rel: str, problems: list[Problem]) -> list[str]:
+    """Text the anonymisation check lets through: `{anon="…"}` spans, `anonymization.allow`."""
     allowed = [a.text for a in doc.annotations if a.allow]
     config = doc.meta.get("anonymization") or {}
     allow_list = config.get("allow") if isinstance(config, dict) else None
@@ -97,13 +110,14 @@ def _check_anonymity(
             )
             continue
         allowed.append(str(entry["text"]))
-    internal = _internal_lines(doc)
-    for finding in scan(text, private_terms=private_terms, allowed=allowed):
-        if finding.line in internal:  # real names by design, and never published
-            continue
-        problems.append(
-            Problem(rel, finding.line, "anonymization", finding.describe(), finding.text)
-        )
+    return allowed
+
+
+def _scan(job: tuple[str, list[str]], private_terms: list[str]) -> list:
+    from casebook.anonymize import scan
+
+    text, allowed = job
+    return scan(text, private_terms=private_terms, allowed=allowed)
 
 
 def _internal_lines(doc: Document) -> set[int]:

@@ -52,15 +52,12 @@ class KeywordSimilarity:
     @classmethod
     def from_cases(cls, cases: Iterable[Case], *, drafts: bool = False) -> KeywordSimilarity:
         """Analyse each case's text as the index does (Sudachi, normalised, no particles)."""
-        from search.analysis import index_terms
+        from casebook.parallel import map_in_processes
         from search.schema import case_body
 
-        frequencies = {}
-        for case in cases:
-            if case.is_draft and not drafts:
-                continue
-            frequencies[case.id] = Counter(index_terms(case_body(case)))
-        return cls(frequencies)
+        kept = [case for case in cases if drafts or not case.is_draft]
+        counts = map_in_processes(_term_counts, [case_body(case) for case in kept])
+        return cls({case.id: count for case, count in zip(kept, counts, strict=True)})
 
     def similarity(self, case: Case, candidates: Iterable[Case]) -> dict[str, float]:
         """Cosine similarity of the candidates' keywords to `case`'s (0..1), by case id."""
@@ -76,3 +73,9 @@ class KeywordSimilarity:
                 if score > 0:
                     scores[other.id] = score
         return scores
+
+
+def _term_counts(text: str) -> Counter[str]:
+    from search.analysis import index_terms
+
+    return Counter(index_terms(text))

@@ -192,6 +192,24 @@ def test_identifying_detail_fails_the_check_with_line_and_text(project: Project)
     assert "'田中社長'" in report and "'048-123-4567'" in report
 
 
+def test_check_spread_over_processes_reports_the_same_problems_in_file_order(
+        project: Project, monkeypatch) -> None:
+    # From MIN_ITEMS files on, the anonymisation scan runs in worker processes.
+    for name in ("a-parts", "b-shop", "c-farm", "d-inn"):
+        project.case(name, alias=f"{name[0].upper()}社")
+    for name, detail in (("b-shop", "048-123-4567 に電話した。"), ("d-inn", "鈴木様と話した。")):
+        path = project.root / "cases" / f"{name}.md"
+        path.write_text(path.read_text("utf-8").replace("目標年商を達成した。", detail), "utf-8")
+    project.write("cases/c-farm.md", (project.root / "cases/c-farm.md").read_text("utf-8")
+                  .replace("walls: [見えない, 付いてこない]", "walls: [見えな, 付いてこない]"))
+    in_this_process = problems_of(project)
+    monkeypatch.setattr("casebook.parallel.MIN_ITEMS", 2)
+    spread = problems_of(project)
+    assert spread == in_this_process
+    assert spread.index("b-shop.md") < spread.index("c-farm.md") < spread.index("d-inn.md")
+    assert "'048-123-4567'" in spread and "'鈴木様'" in spread and "'見えな'" in spread
+
+
 def test_inline_anon_marker_allows_exactly_that_text(project: Project) -> None:
     path = project.case()
     path.write_text(path.read_text("utf-8").replace(
