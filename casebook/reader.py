@@ -32,18 +32,43 @@ class ProjectPaths:
         return self.root / getattr(self, name)
 
 
+class ReadCache:
+    """What `load_library` parsed and scanned, kept for the next load (`mkdocs serve`).
+
+    A file whose text is unchanged is not parsed or scanned again. Everything is thrown
+    away when the vocabulary or the private terms change, since both decide what a file's
+    problems are.
+    """
+
+    def __init__(self) -> None:
+        self.key: tuple | None = None
+        self.vocabulary: Vocabulary | None = None
+        # rel path -> (text, doc, own problems, allowed texts, anonymisation findings)
+        self.files: dict[str, tuple[str, Document, list[Problem], list[str], list]] = {}
+
+
 def load_library(
-    root: Path | ProjectPaths, *, drafts: bool = False, anonymity: bool = True
+    root: Path | ProjectPaths, *, drafts: bool = False, anonymity: bool = True,
+    cache: ReadCache | None = None,
 ) -> Library:
     """Parse and check the whole project; raise CheckError listing every problem."""
     paths = root if isinstance(root, ProjectPaths) else ProjectPaths(Path(root))
-    vocabulary = load_vocabulary(paths.path("taxonomy"), display=paths.taxonomy)
-    problems: list[Problem] = []
     private_terms: list[str] = []
     if anonymity:
         from casebook.anonymize import load_private_terms
 
         private_terms = load_private_terms(paths.path("private_terms"))
+    if cache is not None:
+        taxonomy = paths.path("taxonomy")
+        key = (taxonomy.read_bytes() if taxonomy.is_file() else None, tuple(private_terms),
+               anonymity)
+        if cache.key != key:
+            cache.key, cache.vocabulary, cache.files = None, None, {}
+        vocabulary = cache.vocabulary or load_vocabulary(taxonomy, display=paths.taxonomy)
+        cache.key, cache.vocabulary = key, vocabulary
+    else:
+        vocabulary = load_vocabulary(paths.path("taxonomy"), display=paths.taxonomy)
+    problems: list[Problem] = []
 
     content = paths.path("content")
     files = [(path, f"{paths.cases}/{path.name}", None)
@@ -51,21 +76,33 @@ def load_library(
     files += [(path, f"{paths.content}/{path.relative_to(content).as_posix()}",
                path.relative_to(content).as_posix()) for path in sorted(content.rglob("*.md"))]
     parsed = []
+    findings: list[list | None] = []
     for path, rel, guide_uri in files:
         text = path.read_text(encoding="utf-8")
-        own: list[Problem] = []
-        doc = parse_document(path, rel, text, vocabulary, own)
-        allowed = _allowed(doc, rel, own) if anonymity else []
+        known = cache.files.get(rel) if cache is not None else None
+        if known is not None and known[0] == text:
+            _, doc, own, allowed, found = known
+        else:
+            own: list[Problem] = []
+            doc = parse_document(path, rel, text, vocabulary, own)
+            allowed = _allowed(doc, rel, own) if anonymity else []
+            found = None if anonymity else []
         parsed.append((doc, text, rel, guide_uri, own, allowed))
-    findings: list[list] = [[] for _ in parsed]
-    if anonymity:
+        findings.append(found)
+    unscanned = [i for i, found in enumerate(findings) if found is None]
+    if unscanned:
         # The anonymisation scan is most of a check's time: spread it over the cores.
-        if len(parsed) >= MIN_ITEMS:
+        if len(unscanned) >= MIN_ITEMS:
             from casebook.japanese import tokenizer
 
             tokenizer("C")  # loaded before the workers fork, so they share it
-        findings = map_in_processes(partial(_scan, private_terms=private_terms),
-                                    [(text, allowed) for _, text, _, _, _, allowed in parsed])
+        scanned = map_in_processes(partial(_scan, private_terms=private_terms),
+                                   [(parsed[i][1], parsed[i][5]) for i in unscanned])
+        for i, found in zip(unscanned, scanned, strict=True):
+            findings[i] = found
+    if cache is not None:
+        cache.files = {rel: (text, doc, own, allowed, found) for (doc, text, rel, _, own, allowed),
+                       found in zip(parsed, findings, strict=True)}
 
     def own_problems(doc: Document, rel: str, own: list[Problem], found: list) -> None:
         problems.extend(own)

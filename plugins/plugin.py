@@ -14,7 +14,7 @@ from mkdocs.structure.pages import Page
 
 from casebook.pages import CASE_INDEX_URI, MATRIX_URI
 from casebook.problems import CheckError
-from casebook.reader import ProjectPaths, load_library
+from casebook.reader import ProjectPaths, ReadCache, load_library
 from casebook.render import block_anchor_ids, restore_blocks
 from casebook.site import Site, SiteOptions
 from casebook.timing import Stopwatch
@@ -40,6 +40,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.timings = Stopwatch()
         self.search_data: InBackground | None = None
         self.blocks: dict[str, dict[str, str]] = {}  # src_uri -> HTML blocks of its page
+        # Kept between `mkdocs serve` rebuilds: unchanged files are not parsed or analysed again.
+        self.read_cache = ReadCache()
+        self.keyword_cache: dict = {}
+        self.pagefind_cache: dict = {}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -74,7 +78,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         drafts = self.config.drafts if self.config.drafts is not None else self.command == "serve"
         try:
             with self.timings.stage("read+check"):
-                library = load_library(self.paths, drafts=drafts)
+                library = load_library(self.paths, drafts=drafts, cache=self.read_cache)
         except CheckError as error:
             raise PluginError(error.report()) from None
         options = SiteOptions(self.config.related_limit, dict(self.config.related_weights),
@@ -91,7 +95,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.search_data = InBackground(search_data, library, index_dir)
         # Related cases need text similarity now: the same keywords, from the parsed cases.
         with self.timings.stage("related keywords"):
-            keywords = KeywordSimilarity.from_cases(library.cases)
+            keywords = KeywordSimilarity.from_cases(library.cases, cache=self.keyword_cache)
         self.site = Site(library, options, similarity=keywords.similarity)
         log.info("casebook: %d cases, %d guides", len(library.cases), len(library.guides))
 
@@ -177,7 +181,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                              config.use_directory_urls).dest_uri for uri in unsearched]
                 with self.timings.stage("pagefind"):
                     stats = index_site(Path(config.site_dir), self.site.library.vocabulary,
-                                       skip=skip, variants=self._search_data("spellings"))
+                                       skip=skip, variants=self._search_data("spellings"),
+                                       cache=self.pagefind_cache if self.command == "serve"
+                                       else None)
             except PagefindError as error:
                 raise PluginError(f"casebook: search index: {error}") from None
             log.info("casebook: Pagefind indexed %d pages (%d other spellings) in %.1f s: %s",

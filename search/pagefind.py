@@ -284,8 +284,20 @@ class _Page:
     text: str
 
     @classmethod
-    def read(cls, path: Path, site_dir: Path, excluded_classes: frozenset[str]) -> _Page | None:
+    def read(cls, path: Path, site_dir: Path, excluded_classes: frozenset[str],
+             known: dict | None = None, fresh: dict | None = None) -> _Page | None:
+        """The page at `path` spelt, looked up in `known` first; noted in `fresh`."""
         page = path.read_text(encoding="utf-8")
+        key = (path, page)
+        spelt = known[key] if known and key in known else cls._spell(
+            path, page, site_dir, excluded_classes)
+        if fresh is not None:
+            fresh[key] = spelt
+        return spelt
+
+    @classmethod
+    def _spell(cls, path: Path, page: str, site_dir: Path,
+               excluded_classes: frozenset[str]) -> _Page | None:
         # Only the indexed element needs respelling: the navigation around it is most of a
         # page, and parsing it cost over half of Pagefind's stage at 1,000 cases.
         start = page.find("data-pagefind-body")
@@ -327,24 +339,30 @@ def extended_binary() -> Path:
 def index_site(site_dir: Path, vocabulary: Vocabulary | None = None, *,
                skip: Iterable[str] = (),
                exclude: tuple[str, ...] = EXCLUDED_SELECTORS,
-               variants: SpellingVariants | None = None) -> PagefindStats:
+               variants: SpellingVariants | None = None,
+               cache: dict | None = None) -> PagefindStats:
     """Write `site_dir/pagefind/`, the search bundle for every page marked data-pagefind-body.
 
     `skip` names pages (paths relative to the site, e.g. `matrix/index.html`) left out of the
     index: listings whose every line is another page's title would outrank the pages listed.
     `variants`: the other spellings to add, built beforehand from the texts the pages were
     made from (a site build does that in a second process); without, they are built from the
-    pages' text, with the vocabulary's synonyms.
+    pages' text, with the vocabulary's synonyms. `cache`, kept between the builds of
+    `mkdocs serve`, spares respelling the pages that did not change.
     """
     started = time.monotonic()
     site_dir = Path(site_dir)
     binary = extended_binary()
+    fresh: dict = {}
     bundle = site_dir / BUNDLE_DIR
     excluded_classes = frozenset(s[1:] for s in exclude if re.fullmatch(r"\.[\w-]+", s))
     skipped = {site_dir / rel for rel in skip}
     pages = [page for path in sorted(site_dir.rglob("*.html"))
              if bundle not in path.parents and path not in skipped
-             and (page := _Page.read(path, site_dir, excluded_classes)) is not None]
+             and (page := _Page.read(path, site_dir, excluded_classes, cache, fresh)) is not None]
+    if cache is not None:  # only this build's pages: old versions would only take memory
+        cache.clear()
+        cache.update(fresh)
     if not pages:
         raise PagefindError(
             f"no page in {site_dir} has a data-pagefind-body element: is the casebook theme "

@@ -50,14 +50,25 @@ class KeywordSimilarity:
             self.vectors[case_id] = {term: w / norm for term, w in top}
 
     @classmethod
-    def from_cases(cls, cases: Iterable[Case], *, drafts: bool = False) -> KeywordSimilarity:
-        """Analyse each case's text as the index does (Sudachi, normalised, no particles)."""
+    def from_cases(cls, cases: Iterable[Case], *, drafts: bool = False,
+                   cache: dict[str, Counter[str]] | None = None) -> KeywordSimilarity:
+        """Analyse each case's text as the index does (Sudachi, normalised, no particles).
+
+        `cache` (text -> term counts) is kept between builds by `mkdocs serve`: only the
+        cases whose text changed are analysed again.
+        """
         from casebook.parallel import map_in_processes
         from search.schema import case_body
 
         kept = [case for case in cases if drafts or not case.is_draft]
-        counts = map_in_processes(_term_counts, [case_body(case) for case in kept])
-        return cls({case.id: count for case, count in zip(kept, counts, strict=True)})
+        bodies = [case_body(case) for case in kept]
+        known = dict(cache) if cache is not None else {}
+        missing = list(dict.fromkeys(body for body in bodies if body not in known))
+        known.update(zip(missing, map_in_processes(_term_counts, missing), strict=True))
+        if cache is not None:
+            cache.clear()  # texts no case has any more would only take memory
+            cache.update({body: known[body] for body in bodies})
+        return cls({case.id: known[body] for case, body in zip(kept, bodies, strict=True)})
 
     def similarity(self, case: Case, candidates: Iterable[Case]) -> dict[str, float]:
         """Cosine similarity of the candidates' keywords to `case`'s (0..1), by case id."""

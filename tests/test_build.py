@@ -191,3 +191,43 @@ def test_a_failure_in_the_index_process_fails_the_build_with_its_error(
         project.build()
     assert ("building the search data failed: OSError: [Errno 28] No space left on device"
             in caplog.text)
+
+
+def test_serve_rebuild_shows_an_edited_case_in_pages_and_both_searches(project: Project) -> None:
+    """`mkdocs serve` keeps what it read between rebuilds; an edit must still show everywhere."""
+    import gzip
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from search.index import open_index
+    from search.pagefind import spell
+
+    project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text("utf-8")
+                  .replace("search_pagefind: false", "search_pagefind: true"))
+    path = project.case()
+    project.case("b-shop", alias="B社", title="小売店の値付け", industry="I",
+                 walls="見えない, 足りない")
+    site = project.root / "site"
+
+    def serve_build():
+        config = load_config(config_file=str(project.root / "mkdocs.yml"), site_dir=str(site))
+        build(config, serve_url="http://127.0.0.1:8000/")
+        return config
+
+    first = serve_build()
+    first.plugins.on_startup(command="serve", dirty=False)  # as `mkdocs serve` starts
+    first = serve_build()
+    try:
+        path.write_text(path.read_text("utf-8").replace(
+            "目標年商を達成した。", "目標年商を達成し、蔵元との取引が始まった。"), "utf-8")
+        again = serve_build()
+        assert again.plugins["casebook"] is first.plugins["casebook"]  # same plugin, caches kept
+        assert "蔵元との取引が始まった" in project.page("cases/a-parts")
+        fragments = [gzip.decompress(f.read_bytes()).decode("utf-8", "replace")
+                     for f in (site / "pagefind" / "fragment").iterdir()]
+        assert any(spell("蔵元")[1:-1].split()[0] in text for text in fragments)
+        with open_index(project.root / ".casebook-index") as index:
+            assert index.search("蔵元").ids == ["a-parts"]
+    finally:
+        first.plugins.on_shutdown()

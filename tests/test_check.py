@@ -226,3 +226,26 @@ def test_private_term_in_any_width_or_kana_fails(project: Project) -> None:
     path.write_text(path.read_text("utf-8").replace("目標年商を達成した。",
                                                     "やまだ精機との取引が増えた。"), "utf-8")
     assert "'やまだ精機'" in problems_of(project)
+
+
+def test_read_cache_reads_changed_files_again_and_keeps_reporting_problems(
+        project: Project) -> None:
+    from casebook.reader import ReadCache
+
+    cache = ReadCache()
+    path = project.case()
+    project.case("b-shop", alias="B社")
+    first = load_library(project.root, cache=cache)
+    bad = path.read_text("utf-8").replace("walls: [見えない, 付いてこない]",
+                                          "walls: [見えな, 付いてこない]")
+    path.write_text(bad, "utf-8")
+    for _ in range(2):  # reported again when nothing changed: problems are cached too
+        with pytest.raises(CheckError, match="unknown wall '見えな' — did you mean '見えない'"):
+            load_library(project.root, cache=cache)
+    path.write_text(bad.replace("見えな,", "見えない,"), "utf-8")
+    again = load_library(project.root, cache=cache)
+    assert again.case("b-shop").doc is first.case("b-shop").doc  # unchanged: not parsed again
+    assert again.case("a-parts").doc is not first.case("a-parts").doc
+    project.write("content/private-terms.txt", "B社長の実名\n付いてこない\n")
+    with pytest.raises(CheckError, match="private"):  # new deny-list: every file scanned again
+        load_library(project.root, cache=cache)
