@@ -18,7 +18,7 @@ from casebook.reader import ProjectPaths, ReadCache, load_library
 from casebook.render import block_anchor_ids, restore_blocks
 from casebook.site import Site, SiteOptions
 from casebook.timing import Stopwatch
-from search.background import InBackground, search_data
+from search.background import InBackground, PagefindFeed, search_data
 from search.errors import SearchError
 from search.index import check_replaceable
 from search.pagefind import PagefindError, index_site
@@ -44,6 +44,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.read_cache = ReadCache()
         self.keyword_cache: dict = {}
         self.pagefind_cache: dict = {}
+        self.pagefind: PagefindFeed | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
@@ -97,6 +98,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         with self.timings.stage("related keywords"):
             keywords = KeywordSimilarity.from_cases(library.cases, cache=self.keyword_cache)
         self.site = Site(library, options, similarity=keywords.similarity)
+        if self.config.search_pagefind and self.command != "serve" and PagefindFeed.available():
+            # Pages are respelt for Pagefind on the other core as they are written.
+            self.pagefind = PagefindFeed(Path(config.site_dir), library.vocabulary,
+                                         skip=self._unsearched(config))
         log.info("casebook: %d cases, %d guides", len(library.cases), len(library.guides))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -154,6 +159,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if self.search_data is not None:
             self.search_data.cancel()
             self.search_data = None
+        if self.pagefind is not None:
+            self.pagefind.cancel()
+            self.pagefind = None
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.config.enabled:
@@ -173,17 +181,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         out.write_text(self.site.cases_json(url_of), encoding="utf-8")
         if self.config.search_pagefind:
             try:
-                # The case index and the matrix list every case: hits there would bury the cases.
-                # Drafts are built by `mkdocs serve` only, and never searchable even there.
-                unsearched = [CASE_INDEX_URI, MATRIX_URI,
-                              *(c.src_uri for c in self.site.library.cases if c.is_draft)]
-                skip = [File(uri, config.docs_dir, config.site_dir,
-                             config.use_directory_urls).dest_uri for uri in unsearched]
                 with self.timings.stage("pagefind"):
-                    stats = index_site(Path(config.site_dir), self.site.library.vocabulary,
-                                       skip=skip, variants=self._search_data("spellings"),
-                                       cache=self.pagefind_cache if self.command == "serve"
-                                       else None)
+                    spellings = self._search_data("spellings")
+                    if self.pagefind is not None:
+                        feed, self.pagefind = self.pagefind, None
+                        stats = feed.finish(spellings)
+                    else:  # `mkdocs serve`: respelt pages are kept from the last rebuild
+                        stats = index_site(Path(config.site_dir), self.site.library.vocabulary,
+                                           skip=self._unsearched(config), variants=spellings,
+                                           cache=self.pagefind_cache)
             except PagefindError as error:
                 raise PluginError(f"casebook: search index: {error}") from None
             log.info("casebook: Pagefind indexed %d pages (%d other spellings) in %.1f s: %s",
@@ -194,6 +200,22 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.search_data = None
         log.info("casebook: Whoosh indexed %d cases in %.1f s (in a second process): %s",
                  built.documents, built.seconds, built.directory)
+
+    def _unsearched(self, config: MkDocsConfig) -> list[str]:
+        """Pages (paths in the site) Pagefind leaves out."""
+        # The case index and the matrix list every case: hits there would bury the cases.
+        # Drafts are built by `mkdocs serve` only, and never searchable even there.
+        uris = [CASE_INDEX_URI, MATRIX_URI,
+                *(c.src_uri for c in self.site.library.cases if c.is_draft)]
+        return [File(uri, config.docs_dir, config.site_dir, config.use_directory_urls).dest_uri
+                for uri in uris]
+
+    # Last, so the page handed to Pagefind is the page written.
+    @event_priority(-100)
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        if self.pagefind is not None:
+            self.pagefind.add(page.file.dest_uri, output)
+        return output
 
     def _search_data(self, name: str):
         try:

@@ -14,13 +14,14 @@ is still being written.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from casebook.library import Library
 from search.errors import SearchError
 from search.index import build_index
-from search.pagefind import SpellingVariants
+from search.pagefind import PagefindError, PagefindStats, SiteIndexer, SpellingVariants
 
 
 def search_data(library: Library, index_dir: Path) -> Iterator[tuple[str, object]]:
@@ -88,12 +89,99 @@ class InBackground:
             self._finish()
 
 
+# Background work yields the cores to the build's own process, which everything waits for.
+NICENESS = 5
+
+
+def _lower_priority() -> None:
+    try:
+        os.nice(NICENESS)
+    except OSError:  # not permitted here: run at the same priority
+        pass
+
+
 def _run_in_child(sender, work: Callable, args: tuple) -> None:
+    _lower_priority()
     try:
         for key, value in work(*args):
             sender.send(("result", key, value))
         sender.send(("done", "", None))
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
         sender.send(("error", "", f"{type(error).__name__}: {error}"))
+    finally:
+        sender.close()
+
+
+class PagefindFeed:
+    """A `SiteIndexer` in a forked process, handed each page as the site engine writes it.
+
+        feed = PagefindFeed(site_dir, vocabulary, skip=[...])
+        feed.add("cases/a-parts/index.html", html)     # returns at once
+        stats = feed.finish(spellings)                 # PagefindError if anything failed
+
+    Respelling the pages for Pagefind then runs on the other core while the rest of the
+    site is rendered; only Pagefind itself runs after the last page.
+    """
+
+    def __init__(self, site_dir: Path, vocabulary=None, **options) -> None:
+        context = multiprocessing.get_context("fork")
+        # A Queue: put() hands the page to a thread and returns, so rendering never waits.
+        self._inbox = context.Queue()
+        self._inbox.cancel_join_thread()  # a dead child must not hang this process at exit
+        self._results, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_feed_child,
+                                        args=(self._inbox, sender, site_dir, vocabulary, options),
+                                        name="casebook-pagefind", daemon=True)
+        self._process.start()
+        sender.close()
+
+    @staticmethod
+    def available() -> bool:
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    def add(self, path: str, html_text: str) -> None:
+        if self._process is not None:
+            self._inbox.put(("add", path, html_text))
+
+    def finish(self, spellings: SpellingVariants | None) -> PagefindStats:
+        if self._process is None:
+            raise PagefindError("the Pagefind index was cancelled before it was written")
+        self._inbox.put(("finish", spellings))
+        try:
+            outcome, value = self._results.recv()
+        except EOFError:
+            outcome, value = "error", "the Pagefind process ended without a result"
+        self._close()
+        if outcome != "done":
+            raise PagefindError(value)
+        return value
+
+    def cancel(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._close()
+
+    def _close(self) -> None:
+        self._process.join()
+        self._results.close()
+        self._inbox.close()
+        self._process = None
+
+
+def _feed_child(inbox, sender, site_dir: Path, vocabulary, options: dict) -> None:
+    _lower_priority()
+    try:
+        indexer = SiteIndexer(site_dir, vocabulary, **options)
+        while True:
+            message = inbox.get()
+            if message[0] == "add":
+                indexer.add(message[1], message[2])
+            else:
+                sender.send(("done", indexer.finish(message[1])))
+                return
+    except PagefindError as error:
+        sender.send(("error", str(error)))
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
+        sender.send(("error", f"{type(error).__name__}: {error}"))
     finally:
         sender.close()

@@ -278,26 +278,14 @@ BODY_END = "<!--cb-pagefind-body-end-->"
 class _Page:
     """One page of the built site, spelt for the index."""
 
-    path: Path  # relative to the site
+    path: str  # relative to the site
     parts: list[str]
     body_at: int
     text: str
 
     @classmethod
-    def read(cls, path: Path, site_dir: Path, excluded_classes: frozenset[str],
-             known: dict | None = None, fresh: dict | None = None) -> _Page | None:
-        """The page at `path` spelt, looked up in `known` first; noted in `fresh`."""
-        page = path.read_text(encoding="utf-8")
-        key = (path, page)
-        spelt = known[key] if known and key in known else cls._spell(
-            path, page, site_dir, excluded_classes)
-        if fresh is not None:
-            fresh[key] = spelt
-        return spelt
-
-    @classmethod
-    def _spell(cls, path: Path, page: str, site_dir: Path,
-               excluded_classes: frozenset[str]) -> _Page | None:
+    def spell(cls, path: str, page: str, excluded_classes: frozenset[str]) -> _Page | None:
+        """The page (`path` relative to the site) spelt for the index; None if not indexed."""
         # Only the indexed element needs respelling: the navigation around it is most of a
         # page, and parsing it cost over half of Pagefind's stage at 1,000 cases.
         start = page.find("data-pagefind-body")
@@ -312,7 +300,7 @@ class _Page:
             return None
         text = unicodedata.normalize("NFKC", "".join(parser.text))
         parts = [page[:start], *parser.out, page[end:]]
-        return cls(path.relative_to(site_dir), parts, body_at + 1, text)
+        return cls(path, parts, body_at + 1, text)
 
     def html(self, variants: list[str]) -> str:
         if not variants:
@@ -350,52 +338,93 @@ def index_site(site_dir: Path, vocabulary: Vocabulary | None = None, *,
     pages' text, with the vocabulary's synonyms. `cache`, kept between the builds of
     `mkdocs serve`, spares respelling the pages that did not change.
     """
-    started = time.monotonic()
-    site_dir = Path(site_dir)
-    binary = extended_binary()
-    fresh: dict = {}
-    bundle = site_dir / BUNDLE_DIR
-    excluded_classes = frozenset(s[1:] for s in exclude if re.fullmatch(r"\.[\w-]+", s))
-    skipped = {site_dir / rel for rel in skip}
-    pages = [page for path in sorted(site_dir.rglob("*.html"))
-             if bundle not in path.parents and path not in skipped
-             and (page := _Page.read(path, site_dir, excluded_classes, cache, fresh)) is not None]
-    if cache is not None:  # only this build's pages: old versions would only take memory
-        cache.clear()
-        cache.update(fresh)
-    if not pages:
-        raise PagefindError(
-            f"no page in {site_dir} has a data-pagefind-body element: is the casebook theme "
-            f"override (plugins/overrides/main.html) in use?")
-    if variants is None:
-        variants = SpellingVariants.build(vocabulary, (page.text for page in pages))
-    added = 0
-    with tempfile.TemporaryDirectory(prefix="casebook-pagefind-") as copy:
-        for page in pages:
-            others = variants.of(page.text)
-            added += len(others)
-            target = Path(copy) / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(page.html(others), encoding="utf-8")
-        shutil.rmtree(bundle, ignore_errors=True)
-        command = [str(binary), "--site", copy, "--output-path", str(bundle.resolve()),
-                   "--force-language", INDEX_LANGUAGE]
-        for selector in exclude:
-            command += ["--exclude-selectors", selector]
-        output = _run(command, site_dir)
-    stats = PagefindStats(
-        pages=_count(output, "page"),
-        words=_count(output, "word"),
-        filters=_count(output, "filter"),
-        variants=added,
-        seconds=time.monotonic() - started,
-        bundle=bundle,
-    )
-    if stats.pages != len(pages) or not (bundle / "pagefind-ui.js").is_file():
-        raise PagefindError(
-            f"Pagefind indexed {stats.pages} of {len(pages)} pages of {site_dir}:\n"
-            f"{_tail(output)}")
-    return stats
+    indexer = SiteIndexer(site_dir, vocabulary, skip=skip, exclude=exclude, cache=cache)
+    return indexer.finish(variants)
+
+
+class SiteIndexer:
+    """Pagefind's bundle for a site whose pages can be handed over as they are written.
+
+        indexer = SiteIndexer(site_dir, vocabulary, skip=["matrix/index.html"])
+        indexer.add("cases/a-parts/index.html", html)   # while the site is being written
+        stats = indexer.finish(variants)                # the rest is read from site_dir
+
+    Respelling a page as soon as it is written lets that work run alongside the rest of the
+    build (plugins/plugin.py runs this in a second process); `index_site` adds nothing and
+    reads every page from disk.
+    """
+
+    def __init__(self, site_dir: Path, vocabulary: Vocabulary | None = None, *,
+                 skip: Iterable[str] = (), exclude: tuple[str, ...] = EXCLUDED_SELECTORS,
+                 cache: dict | None = None) -> None:
+        self.started = time.monotonic()
+        self.site_dir = Path(site_dir)
+        self.vocabulary = vocabulary
+        self.skip = {Path(rel).as_posix() for rel in skip}
+        self.exclude = exclude
+        self.excluded_classes = frozenset(
+            s[1:] for s in exclude if re.fullmatch(r"\.[\w-]+", s))
+        self.cache = cache
+        self.pages: dict[str, _Page | None] = {}
+        self._fresh: dict = {}
+
+    def add(self, path: str, html_text: str) -> None:
+        """A page of the site (`path` relative to it), as it is or will be written."""
+        if path in self.skip or path.startswith(f"{BUNDLE_DIR}/"):
+            return
+        key = (path, html_text)
+        if self.cache is not None and key in self.cache:
+            page = self.cache[key]
+        else:
+            page = _Page.spell(path, html_text, self.excluded_classes)
+        self._fresh[key] = page
+        self.pages[path] = page
+
+    def finish(self, variants: SpellingVariants | None = None) -> PagefindStats:
+        """Read the pages not added from disk, write the copies, run Pagefind."""
+        binary = extended_binary()
+        bundle = self.site_dir / BUNDLE_DIR
+        for file in sorted(self.site_dir.rglob("*.html")):
+            path = file.relative_to(self.site_dir).as_posix()
+            if path not in self.pages and bundle not in file.parents:
+                self.add(path, file.read_text(encoding="utf-8"))
+        if self.cache is not None:  # only this build's pages: old versions would only take memory
+            self.cache.clear()
+            self.cache.update(self._fresh)
+        pages = [page for _, page in sorted(self.pages.items()) if page is not None]
+        if not pages:
+            raise PagefindError(
+                f"no page in {self.site_dir} has a data-pagefind-body element: is the casebook "
+                f"theme override (plugins/overrides/main.html) in use?")
+        if variants is None:
+            variants = SpellingVariants.build(self.vocabulary, (page.text for page in pages))
+        added = 0
+        with tempfile.TemporaryDirectory(prefix="casebook-pagefind-") as copy:
+            for page in pages:
+                others = variants.of(page.text)
+                added += len(others)
+                target = Path(copy) / page.path
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(page.html(others), encoding="utf-8")
+            shutil.rmtree(bundle, ignore_errors=True)
+            command = [str(binary), "--site", copy, "--output-path", str(bundle.resolve()),
+                       "--force-language", INDEX_LANGUAGE]
+            for selector in self.exclude:
+                command += ["--exclude-selectors", selector]
+            output = _run(command, self.site_dir)
+        stats = PagefindStats(
+            pages=_count(output, "page"),
+            words=_count(output, "word"),
+            filters=_count(output, "filter"),
+            variants=added,
+            seconds=time.monotonic() - self.started,
+            bundle=bundle,
+        )
+        if stats.pages != len(pages) or not (bundle / "pagefind-ui.js").is_file():
+            raise PagefindError(
+                f"Pagefind indexed {stats.pages} of {len(pages)} pages of {self.site_dir}:\n"
+                f"{_tail(output)}")
+        return stats
 
 
 def _run(command: list[str], site_dir: Path) -> str:
