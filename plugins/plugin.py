@@ -18,7 +18,7 @@ from casebook.reader import ProjectPaths, ReadCache, load_library
 from casebook.render import block_anchor_ids, restore_blocks
 from casebook.site import Site, SiteOptions
 from casebook.timing import Stopwatch
-from search.background import InBackground, PagefindFeed, search_data
+from search.background import InBackground, PagefindFeed, search_data, site_texts
 from search.errors import SearchError
 from search.index import check_replaceable
 from search.pagefind import PagefindError, index_site
@@ -93,15 +93,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             check_replaceable(index_dir)
         except SearchError as error:
             raise PluginError(f"casebook: search_index_dir: {error}") from None
-        self.search_data = InBackground(search_data, library, index_dir)
+        # With Pagefind fed page by page (not in `mkdocs serve`), its process collects the
+        # other spellings itself.
+        feed = (self.config.search_pagefind and self.command != "serve"
+                and PagefindFeed.available())
+        self.search_data = InBackground(search_data, library, index_dir,
+                                        self.config.search_pagefind and not feed)
         # Related cases need text similarity now: the same keywords, from the parsed cases.
         with self.timings.stage("related keywords"):
             keywords = KeywordSimilarity.from_cases(library.cases, cache=self.keyword_cache)
         self.site = Site(library, options, similarity=keywords.similarity)
-        if self.config.search_pagefind and self.command != "serve" and PagefindFeed.available():
+        if feed:
             # Pages are respelt for Pagefind on the other core as they are written.
             self.pagefind = PagefindFeed(Path(config.site_dir), library.vocabulary,
-                                         skip=self._unsearched(config))
+                                         site_texts(library), skip=self._unsearched(config))
         log.info("casebook: %d cases, %d guides", len(library.cases), len(library.guides))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -182,13 +187,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if self.config.search_pagefind:
             try:
                 with self.timings.stage("pagefind"):
-                    spellings = self._search_data("spellings")
                     if self.pagefind is not None:
                         feed, self.pagefind = self.pagefind, None
-                        stats = feed.finish(spellings)
+                        stats = feed.finish()
                     else:  # `mkdocs serve`: respelt pages are kept from the last rebuild
                         stats = index_site(Path(config.site_dir), self.site.library.vocabulary,
-                                           skip=self._unsearched(config), variants=spellings,
+                                           skip=self._unsearched(config),
+                                           variants=self._search_data("spellings"),
                                            cache=self.pagefind_cache)
             except PagefindError as error:
                 raise PluginError(f"casebook: search index: {error}") from None

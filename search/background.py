@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,12 +26,17 @@ from search.index import build_index
 from search.pagefind import PagefindError, PagefindStats, SiteIndexer, SpellingVariants
 
 
-def search_data(library: Library, index_dir: Path) -> Iterator[tuple[str, object]]:
-    """("spellings", SpellingVariants), then ("index", IndexStats) once the index is written."""
-    # Every page is made from these texts and the vocabulary, so their words are the site's.
-    texts = [document.doc.body for document in (*library.cases, *library.guides)
-             if not getattr(document, "is_draft", False)]
-    yield "spellings", SpellingVariants.build(library.vocabulary, texts)
+def site_texts(library: Library) -> list[str]:
+    """What every page is made from (with the vocabulary): the site's words are in these."""
+    return [document.doc.body for document in (*library.cases, *library.guides)
+            if not getattr(document, "is_draft", False)]
+
+
+def search_data(library: Library, index_dir: Path,
+                spellings: bool = True) -> Iterator[tuple[str, object]]:
+    """("spellings", SpellingVariants) if asked, then ("index", IndexStats) once written."""
+    if spellings:
+        yield "spellings", SpellingVariants.build(library.vocabulary, site_texts(library))
     yield "index", build_index(library.cases, index_dir)
 
 
@@ -115,22 +122,24 @@ def _run_in_child(sender, work: Callable, args: tuple) -> None:
 class PagefindFeed:
     """A `SiteIndexer` in a forked process, handed each page as the site engine writes it.
 
-        feed = PagefindFeed(site_dir, vocabulary, skip=[...])
+        feed = PagefindFeed(site_dir, vocabulary, site_texts(library), skip=[...])
         feed.add("cases/a-parts/index.html", html)     # returns at once
-        stats = feed.finish(spellings)                 # PagefindError if anything failed
+        stats = feed.finish()                          # PagefindError if anything failed
 
-    Respelling the pages for Pagefind then runs on the other core while the rest of the
-    site is rendered; only Pagefind itself runs after the last page.
+    The process first collects the other spellings from `texts`, then spells and writes
+    each page's copy as it arrives, on the other core while the rest of the site is
+    rendered; only Pagefind itself runs after the last page.
     """
 
-    def __init__(self, site_dir: Path, vocabulary=None, **options) -> None:
+    def __init__(self, site_dir: Path, vocabulary, texts: list[str], **options) -> None:
         context = multiprocessing.get_context("fork")
         # A Queue: put() hands the page to a thread and returns, so rendering never waits.
         self._inbox = context.Queue()
         self._inbox.cancel_join_thread()  # a dead child must not hang this process at exit
         self._results, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_feed_child,
-                                        args=(self._inbox, sender, site_dir, vocabulary, options),
+                                        args=(self._inbox, sender, site_dir, vocabulary, texts,
+                                              options),
                                         name="casebook-pagefind", daemon=True)
         self._process.start()
         sender.close()
@@ -143,10 +152,10 @@ class PagefindFeed:
         if self._process is not None:
             self._inbox.put(("add", path, html_text))
 
-    def finish(self, spellings: SpellingVariants | None) -> PagefindStats:
+    def finish(self) -> PagefindStats:
         if self._process is None:
             raise PagefindError("the Pagefind index was cancelled before it was written")
-        self._inbox.put(("finish", spellings))
+        self._inbox.put(("finish",))
         try:
             outcome, value = self._results.recv()
         except EOFError:
@@ -168,20 +177,27 @@ class PagefindFeed:
         self._process = None
 
 
-def _feed_child(inbox, sender, site_dir: Path, vocabulary, options: dict) -> None:
+def _feed_child(inbox, sender, site_dir: Path, vocabulary, texts: list[str],
+                options: dict) -> None:
     _lower_priority()
+    indexer = None
+    # cancel() terminates: leave through `finally`, which removes the copies.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
-        indexer = SiteIndexer(site_dir, vocabulary, **options)
+        variants = SpellingVariants.build(vocabulary, texts)
+        indexer = SiteIndexer(site_dir, vocabulary, variants=variants, **options)
         while True:
             message = inbox.get()
             if message[0] == "add":
                 indexer.add(message[1], message[2])
             else:
-                sender.send(("done", indexer.finish(message[1])))
+                sender.send(("done", indexer.finish()))
                 return
     except PagefindError as error:
         sender.send(("error", str(error)))
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
         sender.send(("error", f"{type(error).__name__}: {error}"))
     finally:
+        if indexer is not None:
+            indexer.discard()
         sender.close()

@@ -345,18 +345,19 @@ def index_site(site_dir: Path, vocabulary: Vocabulary | None = None, *,
 class SiteIndexer:
     """Pagefind's bundle for a site whose pages can be handed over as they are written.
 
-        indexer = SiteIndexer(site_dir, vocabulary, skip=["matrix/index.html"])
+        indexer = SiteIndexer(site_dir, vocabulary, skip=["matrix/index.html"], variants=v)
         indexer.add("cases/a-parts/index.html", html)   # while the site is being written
-        stats = indexer.finish(variants)                # the rest is read from site_dir
+        stats = indexer.finish()                        # the rest is read from site_dir
 
-    Respelling a page as soon as it is written lets that work run alongside the rest of the
-    build (plugins/plugin.py runs this in a second process); `index_site` adds nothing and
-    reads every page from disk.
+    With the other spellings known from the start, each page's copy is written as soon as
+    the page is added, so that work runs alongside the rest of the build (plugins/plugin.py
+    runs this in a second process) and only Pagefind itself is left for the end.
+    `index_site` adds nothing and reads every page from disk.
     """
 
     def __init__(self, site_dir: Path, vocabulary: Vocabulary | None = None, *,
                  skip: Iterable[str] = (), exclude: tuple[str, ...] = EXCLUDED_SELECTORS,
-                 cache: dict | None = None) -> None:
+                 variants: SpellingVariants | None = None, cache: dict | None = None) -> None:
         self.started = time.monotonic()
         self.site_dir = Path(site_dir)
         self.vocabulary = vocabulary
@@ -364,9 +365,13 @@ class SiteIndexer:
         self.exclude = exclude
         self.excluded_classes = frozenset(
             s[1:] for s in exclude if re.fullmatch(r"\.[\w-]+", s))
+        self.variants = variants
         self.cache = cache
         self.pages: dict[str, _Page | None] = {}
+        self.added = 0  # other spellings written into the copies
         self._fresh: dict = {}
+        self._copy = Path(tempfile.mkdtemp(prefix="casebook-pagefind-"))
+        self._written: set[str] = set()
 
     def add(self, path: str, html_text: str) -> None:
         """A page of the site (`path` relative to it), as it is or will be written."""
@@ -379,9 +384,30 @@ class SiteIndexer:
             page = _Page.spell(path, html_text, self.excluded_classes)
         self._fresh[key] = page
         self.pages[path] = page
+        self._written.discard(path)
+        if page is not None and self.variants is not None:
+            self._write(page)
+
+    def _write(self, page: _Page) -> None:
+        others = self.variants.of(page.text)
+        self.added += len(others)
+        target = self._copy / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.html(others), encoding="utf-8")
+        self._written.add(page.path)
 
     def finish(self, variants: SpellingVariants | None = None) -> PagefindStats:
-        """Read the pages not added from disk, write the copies, run Pagefind."""
+        """Read the pages not added from disk, write the remaining copies, run Pagefind."""
+        try:
+            return self._finish(variants)
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the copies (done by `finish`; call it if `finish` never will be)."""
+        shutil.rmtree(self._copy, ignore_errors=True)
+
+    def _finish(self, variants: SpellingVariants | None) -> PagefindStats:
         binary = extended_binary()
         bundle = self.site_dir / BUNDLE_DIR
         for file in sorted(self.site_dir.rglob("*.html")):
@@ -396,27 +422,23 @@ class SiteIndexer:
             raise PagefindError(
                 f"no page in {self.site_dir} has a data-pagefind-body element: is the casebook "
                 f"theme override (plugins/overrides/main.html) in use?")
-        if variants is None:
-            variants = SpellingVariants.build(self.vocabulary, (page.text for page in pages))
-        added = 0
-        with tempfile.TemporaryDirectory(prefix="casebook-pagefind-") as copy:
-            for page in pages:
-                others = variants.of(page.text)
-                added += len(others)
-                target = Path(copy) / page.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(page.html(others), encoding="utf-8")
-            shutil.rmtree(bundle, ignore_errors=True)
-            command = [str(binary), "--site", copy, "--output-path", str(bundle.resolve()),
-                       "--force-language", INDEX_LANGUAGE]
-            for selector in self.exclude:
-                command += ["--exclude-selectors", selector]
-            output = _run(command, self.site_dir)
+        if self.variants is None:
+            self.variants = variants or SpellingVariants.build(
+                self.vocabulary, (page.text for page in pages))
+        for page in pages:
+            if page.path not in self._written:
+                self._write(page)
+        shutil.rmtree(bundle, ignore_errors=True)
+        command = [str(binary), "--site", str(self._copy), "--output-path", str(bundle.resolve()),
+                   "--force-language", INDEX_LANGUAGE]
+        for selector in self.exclude:
+            command += ["--exclude-selectors", selector]
+        output = _run(command, self.site_dir)
         stats = PagefindStats(
             pages=_count(output, "page"),
             words=_count(output, "word"),
             filters=_count(output, "filter"),
-            variants=added,
+            variants=self.added,
             seconds=time.monotonic() - self.started,
             bundle=bundle,
         )

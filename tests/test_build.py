@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from tests.conftest import Project
 
@@ -231,3 +232,26 @@ def test_serve_rebuild_shows_an_edited_case_in_pages_and_both_searches(project: 
             assert index.search("蔵元").ids == ["a-parts"]
     finally:
         first.plugins.on_shutdown()
+
+
+def test_a_pagefind_failure_in_its_process_fails_the_build_and_leaves_no_copies(
+        project: Project, monkeypatch, caplog) -> None:
+    import tempfile
+
+    import pytest
+    from mkdocs.exceptions import Abort
+
+    from search.pagefind import PagefindError
+
+    def missing():
+        raise PagefindError("Pagefind's binary is missing: /nowhere/pagefind_extended")
+
+    project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text("utf-8")
+                  .replace("search_pagefind: false", "search_pagefind: true"))
+    project.case()
+    copies = set(Path(tempfile.gettempdir()).glob("casebook-pagefind-*"))
+    monkeypatch.setattr("search.pagefind.extended_binary", missing)  # in the forked process too
+    with pytest.raises(Abort):
+        project.build()
+    assert "casebook: search index: Pagefind's binary is missing" in caplog.text
+    assert set(Path(tempfile.gettempdir()).glob("casebook-pagefind-*")) == copies
