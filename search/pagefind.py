@@ -377,16 +377,18 @@ class SiteIndexer:
         """A page of the site (`path` relative to it), as it is or will be written."""
         if path in self.skip or path.startswith(f"{BUNDLE_DIR}/"):
             return
-        key = (path, html_text)
-        if self.cache is not None and key in self.cache:
-            page = self.cache[key]
+        if self.cache is not None:
+            key = (path, html_text)
+            page = self.cache.get(key) or _Page.spell(path, html_text, self.excluded_classes)
+            self._fresh[key] = page
         else:
             page = _Page.spell(path, html_text, self.excluded_classes)
-        self._fresh[key] = page
         self.pages[path] = page
         self._written.discard(path)
         if page is not None and self.variants is not None:
             self._write(page)
+            if self.cache is None:  # written: its text is only needed if it is cached
+                self.pages[path] = _Page(page.path, [], 0, "")
 
     def _write(self, page: _Page) -> None:
         others = self.variants.of(page.text)
