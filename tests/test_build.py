@@ -160,10 +160,10 @@ def test_build_writes_the_whoosh_index_next_to_the_site(project: Project) -> Non
 
 def test_a_folder_in_the_index_place_stops_the_build_before_the_site_is_touched(
         project: Project, caplog) -> None:
+    import shutil
+
     import pytest
     from mkdocs.exceptions import Abort
-
-    import shutil
 
     project.case()
     project.build()
