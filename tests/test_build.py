@@ -151,7 +151,8 @@ def test_build_writes_the_whoosh_index_next_to_the_site(project: Project) -> Non
     from search.index import open_index
 
     project.case()
-    project.case("b-shop", alias="B社", title="小売店の値付け", industry="I", walls="見えない, 足りない")
+    project.case("b-shop", alias="B社", title="小売店の値付け", industry="I",
+                 walls="見えない, 足りない")
     project.build()
     with open_index(project.root / ".casebook-index") as index:
         assert sorted(index.ids()) == ["a-parts", "b-shop"]
