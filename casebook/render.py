@@ -99,7 +99,8 @@ def block_anchor_ids(blocks: Mapping[str, str]) -> set[str]:
 
 def badge_html(term: Term, vocabulary: Vocabulary, from_uri: str, directory_urls: bool, *,
                filter_attr: bool = False) -> str:
-    """A term as a badge link in raw HTML; `filter_attr` as for `badge`."""
+    """A term as a badge link in raw HTML; `filter_attr` also exposes it to in-browser
+    search filters (SEARCH_FILTERS)."""
     url = href(term_uri(term, vocabulary), from_uri, directory_urls)
     extra = ""
     if filter_attr and term.facet in SEARCH_FILTERS:
@@ -114,15 +115,6 @@ def badge_html(term: Term, vocabulary: Vocabulary, from_uri: str, directory_urls
 # (search/pagefind.py).
 SEARCH_FILTERS = ("wall", "approach", "industry", "theme")
 KIND_FILTER = "種別"
-
-
-def badge(term: Term, vocabulary: Vocabulary, from_uri: str, *, filter_attr: bool = False) -> str:
-    """A term as a badge link; `filter_attr` also exposes it to in-browser search filters."""
-    attrs = f".cb-badge .cb-badge--{term.facet}"
-    if filter_attr and term.facet in SEARCH_FILTERS:
-        attrs += f' data-pagefind-filter="{vocabulary[term.facet].label}:{term.label}"'
-    label = term.label.replace("[", "\\[").replace("]", "\\]")
-    return f"[{label}]({link(term_uri(term, vocabulary), from_uri)}){{{attrs}}}"
 
 
 def escape(text: str) -> str:
@@ -150,12 +142,15 @@ def render_body(doc: Document, vocabulary: Vocabulary, from_uri: str, *, skip_ti
         elif row in doc.code_lines:
             out.append(line)
         else:
-            out.append(SPAN.sub(lambda m: _annotation(m, vocabulary, from_uri), line))
+            out.append(SPAN.sub(
+                lambda m: _annotation(m, vocabulary, from_uri, directory_urls), line))
         row += 1
     return "\n".join(out)
 
 
-def _annotation(match, vocabulary: Vocabulary, from_uri: str) -> str:
+def _annotation(match, vocabulary: Vocabulary, from_uri: str, directory_urls: bool) -> str:
+    # The badge is inline HTML with a computed URL: Markdown passes it through untouched,
+    # where a Markdown link with attributes costs the link and attr_list processors each.
     text, attrs = match.group(1), match.group(2)
     badges = []
     for part in attrs.split():
@@ -165,7 +160,7 @@ def _annotation(match, vocabulary: Vocabulary, from_uri: str) -> str:
             for name in value.split(","):
                 term = vocabulary[key].get(name.strip())
                 if term is not None:
-                    badges.append(badge(term, vocabulary, from_uri))
+                    badges.append(badge_html(term, vocabulary, from_uri, directory_urls))
     if not badges:  # an `anon` exception: plain text
         return text
     kinds = " ".join(f"cb-annot--{p.partition('=')[0]}" for p in attrs.split())
