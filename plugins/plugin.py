@@ -18,7 +18,7 @@ from casebook.reader import ProjectPaths, ReadCache, load_library
 from casebook.render import block_anchor_ids, restore_blocks
 from casebook.site import Site, SiteOptions
 from casebook.timing import Stopwatch
-from search.background import InBackground, PagefindFeed, search_data, site_texts
+from search.background import InBackground, PagefindFeed, can_fork, search_data, site_texts
 from search.errors import SearchError
 from search.index import check_replaceable
 from search.pagefind import PagefindError, index_site
@@ -95,8 +95,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(f"casebook: search_index_dir: {error}") from None
         # With Pagefind fed page by page (not in `mkdocs serve`), its process collects the
         # other spellings itself.
-        feed = (self.config.search_pagefind and self.command != "serve"
-                and PagefindFeed.available())
+        feed = self.config.search_pagefind and self.command != "serve" and can_fork()
         self.search_data = InBackground(search_data, library, index_dir,
                                         self.config.search_pagefind and not feed)
         # Related cases need text similarity now: the same keywords, from the parsed cases.

@@ -40,6 +40,58 @@ def search_data(library: Library, index_dir: Path,
     yield "index", build_index(library.cases, index_dir)
 
 
+def can_fork() -> bool:
+    """Whether work can go to a forked process here (not on Windows or macOS' default)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class _Forked:
+    """A forked process that sends (outcome, name, value) messages back through a pipe.
+
+    With `inbox`, it is also handed a Queue to read messages from; put() returns at once (a
+    thread sends them), so the sender never waits for the child.
+    """
+
+    def __init__(self, target: Callable, *args: object, name: str, inbox: bool = False) -> None:
+        context = multiprocessing.get_context("fork")
+        self.inbox = context.Queue() if inbox else None
+        if self.inbox is not None:
+            self.inbox.cancel_join_thread()  # a dead child must not hang this process at exit
+        self._channel, sender = context.Pipe(duplex=False)
+        head = (sender, self.inbox) if inbox else (sender,)
+        self._process = context.Process(target=target, args=(*head, *args), name=name,
+                                        daemon=True)
+        self._process.start()
+        sender.close()  # the child holds the only sending end: EOF if it dies
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None
+
+    def receive(self, died: str) -> tuple[str, str, object]:
+        """The child's next message; ("error", "", died) if it ended without one."""
+        try:
+            return self._channel.recv()
+        except EOFError:
+            return "error", "", died
+
+    def close(self) -> None:
+        self._process.join()
+        self._channel.close()
+        if self.inbox is not None:
+            self.inbox.close()
+        self._process = None
+
+    def terminate(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self.close()
+
+
+def _send_failure(sender, error: BaseException) -> None:
+    sender.send(("error", "", f"{type(error).__name__}: {error}"))
+
+
 class InBackground:
     """`work(*args)`, an iterator of (name, result) pairs, in a forked process.
 
@@ -50,50 +102,36 @@ class InBackground:
 
     def __init__(self, work: Callable[..., Iterator[tuple[str, object]]], *args: object) -> None:
         self._results: dict[str, object] = {}
-        self._process = None
+        self._child: _Forked | None = None
         self._failure: str | None = None
-        if "fork" not in multiprocessing.get_all_start_methods():
+        if not can_fork():
             self._results.update(work(*args))
             return
-        context = multiprocessing.get_context("fork")
-        self._channel, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run_in_child, args=(sender, work, args),
-                                        name=f"casebook-{work.__name__}", daemon=True)
-        self._process.start()
-        sender.close()  # the child holds the only sending end: EOF if it dies
+        self._child = _Forked(_run_in_child, work, args, name=f"casebook-{work.__name__}")
 
     def wait(self, name: str) -> object:
         """The result called `name`; SearchError with the child's error if it failed."""
         while name not in self._results:
             if self._failure is not None:
                 raise SearchError(f"building the search data failed: {self._failure}")
-            if self._process is None:
+            if self._child is None or not self._child.running:
                 raise SearchError("the search data was cancelled before it was built")
-            try:
-                outcome, key, value = self._channel.recv()
-            except EOFError:
-                outcome, key, value = "error", "", "the process ended without a result"
+            outcome, key, value = self._child.receive("the process ended without a result")
             if outcome == "result":
                 self._results[key] = value
             elif outcome == "done":
-                self._finish()
+                self._child.close()
                 if name not in self._results:
                     raise SearchError(f"the search data has no '{name}'")
             else:
-                self._finish()
+                self._child.close()
                 self._failure = value
         return self._results[name]
 
-    def _finish(self) -> None:
-        self._process.join()
-        self._channel.close()
-        self._process = None
-
     def cancel(self) -> None:
         """Stop work still running (a rebuild started, or the site build failed)."""
-        if self._process is not None:
-            self._process.terminate()
-            self._finish()
+        if self._child is not None:
+            self._child.terminate()
 
 
 # The index yields the cores to the build's own process, which everything waits for, and to
@@ -116,7 +154,7 @@ def _run_in_child(sender, work: Callable, args: tuple) -> None:
             sender.send(("result", key, value))
         sender.send(("done", "", None))
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
-        sender.send(("error", "", f"{type(error).__name__}: {error}"))
+        _send_failure(sender, error)
     finally:
         sender.close()
 
@@ -130,56 +168,32 @@ class PagefindFeed:
 
     The process first collects the other spellings from `texts`, then spells and writes
     each page's copy as it arrives, on the other core while the rest of the site is
-    rendered; only Pagefind itself runs after the last page.
+    rendered; only Pagefind itself runs after the last page. Needs fork (`can_fork`).
     """
 
     def __init__(self, site_dir: Path, vocabulary, texts: list[str], **options) -> None:
-        context = multiprocessing.get_context("fork")
-        # A Queue: put() hands the page to a thread and returns, so rendering never waits.
-        self._inbox = context.Queue()
-        self._inbox.cancel_join_thread()  # a dead child must not hang this process at exit
-        self._results, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_feed_child,
-                                        args=(self._inbox, sender, site_dir, vocabulary, texts,
-                                              options),
-                                        name="casebook-pagefind", daemon=True)
-        self._process.start()
-        sender.close()
-
-    @staticmethod
-    def available() -> bool:
-        return "fork" in multiprocessing.get_all_start_methods()
+        self._child = _Forked(_feed_child, site_dir, vocabulary, texts, options,
+                              name="casebook-pagefind", inbox=True)
 
     def add(self, path: str, html_text: str) -> None:
-        if self._process is not None:
-            self._inbox.put(("add", path, html_text))
+        if self._child.running:
+            self._child.inbox.put(("add", path, html_text))
 
     def finish(self) -> PagefindStats:
-        if self._process is None:
+        if not self._child.running:
             raise PagefindError("the Pagefind index was cancelled before it was written")
-        self._inbox.put(("finish",))
-        try:
-            outcome, value = self._results.recv()
-        except EOFError:
-            outcome, value = "error", "the Pagefind process ended without a result"
-        self._close()
+        self._child.inbox.put(("finish",))
+        outcome, _, value = self._child.receive("the Pagefind process ended without a result")
+        self._child.close()
         if outcome != "done":
             raise PagefindError(value)
         return value
 
     def cancel(self) -> None:
-        if self._process is not None:
-            self._process.terminate()
-            self._close()
-
-    def _close(self) -> None:
-        self._process.join()
-        self._results.close()
-        self._inbox.close()
-        self._process = None
+        self._child.terminate()
 
 
-def _feed_child(inbox, sender, site_dir: Path, vocabulary, texts: list[str],
+def _feed_child(sender, inbox, site_dir: Path, vocabulary, texts: list[str],
                 options: dict) -> None:
     indexer = None
     # cancel() terminates: leave through `finally`, which removes the copies.
@@ -192,12 +206,12 @@ def _feed_child(inbox, sender, site_dir: Path, vocabulary, texts: list[str],
             if message[0] == "add":
                 indexer.add(message[1], message[2])
             else:
-                sender.send(("done", indexer.finish()))
+                sender.send(("done", "", indexer.finish()))
                 return
     except PagefindError as error:
-        sender.send(("error", str(error)))
+        sender.send(("error", "", str(error)))
     except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
-        sender.send(("error", f"{type(error).__name__}: {error}"))
+        _send_failure(sender, error)
     finally:
         if indexer is not None:
             indexer.discard()
