@@ -23,8 +23,13 @@ MIN_ITEMS = 64
 
 
 def map_in_processes(function: Callable[[T], R], items: Sequence[T], *,
-                     processes: int | None = None, min_items: int | None = None) -> list[R]:
-    """`[function(item) for item in items]`, spread over `processes` (default: every core)."""
+                     processes: int | None = None, min_items: int | None = None,
+                     before_fork: Callable[[], object] | None = None) -> list[R]:
+    """`[function(item) for item in items]`, spread over `processes` (default: every core).
+
+    `before_fork` runs only when workers are started, just before: what it loads (the Sudachi
+    dictionary) the workers then share instead of each loading it again.
+    """
     processes = processes or os.cpu_count() or 1
     threshold = MIN_ITEMS if min_items is None else min_items
     if (processes < 2 or len(items) < max(threshold, 2)
@@ -32,5 +37,7 @@ def map_in_processes(function: Callable[[T], R], items: Sequence[T], *,
         return [function(item) for item in items]
     # A few chunks per process: an uneven share (one long file) does not leave a core idle.
     chunksize = max(1, len(items) // (processes * 4))
+    if before_fork is not None:
+        before_fork()
     with multiprocessing.get_context("fork").Pool(processes) as pool:
         return pool.map(function, items, chunksize=chunksize)

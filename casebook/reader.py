@@ -10,7 +10,7 @@ from pathlib import Path
 from casebook.document import parse_document
 from casebook.library import Library
 from casebook.model import OPTIONAL_SECTIONS, REQUIRED_SECTIONS, Case, Document, Guide
-from casebook.parallel import MIN_ITEMS, map_in_processes
+from casebook.parallel import map_in_processes
 from casebook.problems import CheckError, Problem, closest
 from casebook.schema import CASE_FIELDS, GUIDE_KEYS, INTERNAL_FIELDS, KINDS, STATUSES
 from casebook.vocabulary import Term, Vocabulary, load_vocabulary
@@ -92,12 +92,11 @@ def load_library(
     unscanned = [i for i, found in enumerate(findings) if found is None]
     if unscanned:
         # The anonymisation scan is most of a check's time: spread it over the cores.
-        if len(unscanned) >= MIN_ITEMS:
-            from casebook.japanese import tokenizer
+        from casebook.japanese import tokenizer
 
-            tokenizer("C")  # loaded before the workers fork, so they share it
         scanned = map_in_processes(partial(_scan, private_terms=private_terms),
-                                   [(parsed[i][1], parsed[i][5]) for i in unscanned])
+                                   [(parsed[i][1], parsed[i][5]) for i in unscanned],
+                                   before_fork=tokenizer)
         for i, found in zip(unscanned, scanned, strict=True):
             findings[i] = found
     if cache is not None:

@@ -57,6 +57,7 @@ class KeywordSimilarity:
         `cache` (text -> term counts) is kept between builds by `mkdocs serve`: only the
         cases whose text changed are analysed again.
         """
+        from casebook.japanese import tokenizer
         from casebook.parallel import map_in_processes
         from search.schema import case_body
 
@@ -64,7 +65,8 @@ class KeywordSimilarity:
         bodies = [case_body(case) for case in kept]
         known = dict(cache) if cache is not None else {}
         missing = list(dict.fromkeys(body for body in bodies if body not in known))
-        known.update(zip(missing, map_in_processes(_term_counts, missing), strict=True))
+        known.update(zip(missing, map_in_processes(_term_counts, missing, before_fork=tokenizer),
+                         strict=True))
         if cache is not None:
             cache.clear()  # texts no case has any more would only take memory
             cache.update({body: known[body] for body in bodies})
