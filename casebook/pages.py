@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from casebook.library import Library
 from casebook.model import Case, Guide
-from casebook.render import HtmlBlocks, badge_html, escape, href, link, term_uri
+from casebook.render import HtmlBlocks, badge_html, case_link_html, escape, link, term_uri
 from casebook.schema import KINDS
 from casebook.vocabulary import Facet, Term
 
@@ -72,12 +72,10 @@ def case_card(case: Case, library: Library, from_uri: str) -> str:
     walls = " ".join(badge_html(t, vocabulary, from_uri, directory_urls)
                      for t in case.terms("wall"))
     kind = KINDS.get(case.kind, case.kind)
-    url = html.escape(href(case.src_uri, from_uri, directory_urls))
     return (
         '<div class="cb-card">'
         f'<p class="cb-card-title"><span class="cb-kind cb-kind--{case.kind}">{kind}</span> '
-        f'<a href="{url}"><strong>{html.escape(case.alias)}</strong> '
-        f"{html.escape(case.title)}</a></p>"
+        f"{case_link_html(case, from_uri, directory_urls)}</p>"
         f'<p class="cb-card-meta">{industry}</p>'
         f'<p class="cb-card-meta">壁: {walls}</p>'
         f'<p class="cb-card-summary">{html.escape(case.summary.lstrip("-*・ "))}</p>'
@@ -170,10 +168,9 @@ def case_index(library: Library, *, blocks: HtmlBlocks) -> str:
             def badges(facet: str, case: Case = case) -> str:
                 return " ".join(badge_html(t, vocabulary, uri, directory_urls)
                                 for t in case.terms(facet))
-            url = html.escape(href(case.src_uri, uri, directory_urls))
             rows.append(
-                f'<tr><td><a href="{url}"><strong>{html.escape(case.alias)}</strong> '
-                f"{html.escape(case.title)}</a></td><td>{badges('industry')}</td>"
+                f"<tr><td>{case_link_html(case, uri, directory_urls)}</td>"
+                f"<td>{badges('industry')}</td>"
                 f"<td>{badges('wall')}</td><td>{badges('approach')}</td></tr>"
             )
         out += [f"## {label}（{len(cases)}件）",

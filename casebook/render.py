@@ -97,6 +97,13 @@ def block_anchor_ids(blocks: Mapping[str, str]) -> set[str]:
     return {html.unescape(found) for block in blocks.values() for found in _ID.findall(block)}
 
 
+def case_link_html(case: Case, from_uri: str, directory_urls: bool) -> str:
+    """A link to a case page as its listings show it: **alias** title."""
+    url = html.escape(href(case.src_uri, from_uri, directory_urls))
+    return (f'<a href="{url}"><strong>{html.escape(case.alias)}</strong> '
+            f"{html.escape(case.title)}</a>")
+
+
 def badge_html(term: Term, vocabulary: Vocabulary, from_uri: str, directory_urls: bool, *,
                filter_attr: bool = False) -> str:
     """A term as a badge link in raw HTML; `filter_attr` also exposes it to in-browser

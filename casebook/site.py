@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from casebook.library import Library
 from casebook.model import Case
 from casebook.pages import GeneratedPage, case_footer, generated_pages, guide_footer
-from casebook.render import HtmlBlocks, case_markdown, href, render_body
+from casebook.render import HtmlBlocks, case_link_html, case_markdown, render_body
 
 # Text similarity of candidate cases to a case, by case id.
 Similarity = Callable[[Case, list[Case]], Mapping[str, float]]
@@ -62,12 +62,9 @@ class Site:
             return ""
         items = []
         for item in found:
-            url = html.escape(href(item.case.src_uri, case.src_uri, self.options.directory_urls))
-            items.append(
-                f'<li><a href="{url}"><strong>{html.escape(item.case.alias)}</strong> '
-                f"{html.escape(item.case.title)}</a><br>"
-                f'<span class="cb-related-reason">{html.escape(item.reason)}</span></li>'
-            )
+            link = case_link_html(item.case, case.src_uri, self.options.directory_urls)
+            items.append(f'<li>{link}<br>'
+                         f'<span class="cb-related-reason">{html.escape(item.reason)}</span></li>')
         return ("## 関連する事例 {#related}"
                 + blocks.add('<ul class="cb-related">\n' + "\n".join(items) + "\n</ul>"))
 
