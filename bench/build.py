@@ -220,20 +220,24 @@ def _tree_size(directory: Path) -> tuple[int, int]:
     return total, files
 
 
+def _adding_time(function, seconds: dict[str, float], key: str):
+    """`function`, adding the wall time of each call to `seconds[key]`."""
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            seconds[key] = seconds.get(key, 0.0) + time.perf_counter() - started
+
+    return timed
+
+
 def _time_hooks(plugins, seconds: dict[str, float]) -> None:
     """Wrap every registered event method so its time adds up as `plugin:event`."""
     for event, methods in plugins.events.items():
         for index, method in enumerate(methods):
             origin = plugins._event_origins.get(method, "<unknown>")
-            key = f"{origin}:{event}"
-
-            def timed(*args, __method=method, __key=key, **kwargs):
-                started = time.perf_counter()
-                try:
-                    return __method(*args, **kwargs)
-                finally:
-                    seconds[__key] = seconds.get(__key, 0.0) + time.perf_counter() - started
-
+            timed = _adding_time(method, seconds, f"{origin}:{event}")
             methods[index] = timed
             plugins._event_origins[timed] = origin
 
@@ -243,16 +247,7 @@ def _time_phases(seconds: dict[str, float]) -> None:
     from mkdocs.commands import build as build_module
 
     for name, label in (("_populate_page", "read+convert"), ("_build_page", "render+write")):
-        original = getattr(build_module, name)
-
-        def timed(*args, __original=original, __label=label, **kwargs):
-            started = time.perf_counter()
-            try:
-                return __original(*args, **kwargs)
-            finally:
-                seconds[__label] = seconds.get(__label, 0.0) + time.perf_counter() - started
-
-        setattr(build_module, name, timed)
+        setattr(build_module, name, _adding_time(getattr(build_module, name), seconds, label))
 
 
 def _time_stage_cpu() -> None:
