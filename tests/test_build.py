@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
-from tests.conftest import Project
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from search.index import open_index
+from search.pagefind import PagefindError, spell
+from tests.conftest import MKDOCS_YML, Project
 
 
 def text_of(html: str) -> str:
@@ -148,8 +158,6 @@ def test_no_outside_host_in_built_pages(project: Project) -> None:
 
 
 def test_build_writes_the_whoosh_index_next_to_the_site(project: Project) -> None:
-    from search.index import open_index
-
     project.case()
     project.case("b-shop", alias="B社", title="小売店の値付け", industry="I",
                  walls="見えない, 足りない")
@@ -161,11 +169,6 @@ def test_build_writes_the_whoosh_index_next_to_the_site(project: Project) -> Non
 
 def test_a_folder_in_the_index_place_stops_the_build_before_the_site_is_touched(
         project: Project, caplog) -> None:
-    import shutil
-
-    import pytest
-    from mkdocs.exceptions import Abort
-
     project.case()
     project.build()
     (project.root / "site" / "marker.txt").write_text("old site", encoding="utf-8")
@@ -181,9 +184,6 @@ def test_a_folder_in_the_index_place_stops_the_build_before_the_site_is_touched(
 
 def test_a_failure_in_the_index_process_fails_the_build_with_its_error(
         project: Project, monkeypatch, caplog) -> None:
-    import pytest
-    from mkdocs.exceptions import Abort
-
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
@@ -197,16 +197,7 @@ def test_a_failure_in_the_index_process_fails_the_build_with_its_error(
 
 def test_serve_rebuild_shows_an_edited_case_in_pages_and_both_searches(project: Project) -> None:
     """`mkdocs serve` keeps what it read between rebuilds; an edit must still show everywhere."""
-    import gzip
-
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    from search.index import open_index
-    from search.pagefind import spell
-
-    project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text("utf-8")
-                  .replace("search_pagefind: false", "search_pagefind: true"))
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true"))
     path = project.case()
     project.case("b-shop", alias="B社", title="小売店の値付け", industry="I",
                  walls="見えない, 足りない")
@@ -237,18 +228,10 @@ def test_serve_rebuild_shows_an_edited_case_in_pages_and_both_searches(project: 
 
 def test_a_pagefind_failure_in_its_process_fails_the_build_and_leaves_no_copies(
         project: Project, monkeypatch, caplog) -> None:
-    import tempfile
-
-    import pytest
-    from mkdocs.exceptions import Abort
-
-    from search.pagefind import PagefindError
-
     def missing():
         raise PagefindError("Pagefind's binary is missing: /nowhere/pagefind_extended")
 
-    project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text("utf-8")
-                  .replace("search_pagefind: false", "search_pagefind: true"))
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true"))
     project.case()
     copies = set(Path(tempfile.gettempdir()).glob("casebook-pagefind-*"))
     monkeypatch.setattr("search.pagefind.extended_binary", missing)  # in the forked process too

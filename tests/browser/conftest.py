@@ -25,6 +25,16 @@ PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = REPO / "tests" / "screenshots"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
+# One page of each kind the issue names for the accessibility check, by kind.
+KEY_PAGES = {
+    "home": "",
+    "facet-overview": "walls/",
+    "term": "walls/mienai/",
+    "case": "cases/a-precision-parts/",
+    "method-guide": "method/dialogue/",
+    "matrix": "matrix/",
+}
+
 
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -7,18 +7,11 @@ import re
 
 import pytest
 
-from tests.browser.conftest import AXE, Visit
+from tests.browser.conftest import AXE, KEY_PAGES, Visit
 
 pytestmark = pytest.mark.browser
 
-PAGES = {
-    "home": "",
-    "facet-overview": "walls/",
-    "term": "walls/mienai/",
-    "case": "cases/a-precision-parts/",
-    "method-guide": "method/dialogue/",
-    "matrix": "matrix/",
-}
+PAGES = KEY_PAGES
 
 # Serious or critical violations caused by Material's own templates, each with the reason it is
 # accepted, keyed by axe rule id and a pattern of the element's selector, so that any other

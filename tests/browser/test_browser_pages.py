@@ -5,17 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import Visit
+from tests.browser.conftest import KEY_PAGES, Visit
 
 pytestmark = pytest.mark.browser
 
 PAGES = {
-    "home": "",
-    "facet-overview": "walls/",
-    "term": "walls/mienai/",
-    "case": "cases/a-precision-parts/",
-    "method-guide": "method/dialogue/",
-    "matrix": "matrix/",
+    **KEY_PAGES,
     "case-index": "cases/",
     "industries": "industries/",
     "themes": "themes/",
