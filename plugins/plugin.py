@@ -40,14 +40,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.timings = Stopwatch()
         self.search_data: InBackground | None = None
         self.blocks: dict[str, dict[str, str]] = {}  # src_uri -> HTML blocks of its page
-        # Kept between `mkdocs serve` rebuilds: unchanged files are not parsed or analysed again.
-        self.read_cache = ReadCache()
-        self.keyword_cache: dict = {}
-        self.pagefind_cache: dict = {}
+        # Kept between `mkdocs serve` rebuilds (unchanged files are not parsed or analysed
+        # again); a one-off build has nothing to keep them for.
+        self.read_cache: ReadCache | None = None
+        self.keyword_cache: dict | None = None
+        self.pagefind_cache: dict | None = None
         self.pagefind: PagefindFeed | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command = command
+        if command == "serve":
+            self.read_cache, self.keyword_cache, self.pagefind_cache = ReadCache(), {}, {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not self.config.enabled:
