@@ -142,7 +142,7 @@ def plain_front_matter(vocabulary) -> Callable[[str], str]:
     """Map a case's front matter to tag lists of labels (what a tags-plugin site would hold)."""
     import yaml
 
-    from casebook.document import split_front_matter
+    from casebook.sources import split_front_matter
 
     def transform(text: str) -> str:
         raw, body, _ = split_front_matter(text)
@@ -258,7 +258,7 @@ def _time_stage_cpu() -> None:
     """
     from contextlib import contextmanager
 
-    from casebook.timing import Stopwatch
+    from pipeline.timing import Stopwatch
 
     wall_stage, wall_reset = Stopwatch.stage, Stopwatch.reset
 

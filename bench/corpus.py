@@ -469,15 +469,16 @@ def check_corpus(cases_dir: Path) -> None:
     import tempfile
 
     from casebook.problems import CheckError
-    from casebook.reader import ProjectPaths, load_library
+    from pipeline.load import load_library
+    from pipeline.options import BuildOptions
 
     with tempfile.TemporaryDirectory(prefix="casebook-corpus-") as tmp:
         root = Path(tmp)
         (root / "content").mkdir()
         shutil.copy(TAXONOMY, root / "content" / "taxonomy.yml")
-        paths = ProjectPaths(root=root, cases=str(Path(cases_dir).resolve()))
+        options = BuildOptions(root=root, cases_dir=str(Path(cases_dir).resolve()))
         try:
-            library = load_library(paths)
+            library = load_library(options)
         except CheckError as error:
             raise SystemExit(error.report()) from None
     print(f"check passed: {len(library.cases)} cases", file=sys.stderr)

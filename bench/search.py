@@ -381,7 +381,7 @@ def latencies(index, vocabulary: Vocabulary, rng: random.Random) -> dict[str, st
 
 def cold_start(root: Path, index_dir: Path, runs: int = 5) -> str:
     """`casebook search` as a fresh process, as a user at a terminal runs it."""
-    command = [sys.executable, "-m", "casebook.cli", "search", "--root", str(root),
+    command = [sys.executable, "-m", "pipeline.cli", "search", "--root", str(root),
                "--index", str(index_dir), "資金繰り", "場当たり", "--wall", "見えない"]
     samples = []
     for _ in range(runs):

@@ -1,25 +1,24 @@
-"""The anonymisation check: find identifying details in a case file before it is published.
+"""The anonymisation check: find identifying details in the text a reader receives.
 
-`scan()` reads a whole Markdown file (front matter and body) and returns one `Finding` per
-suspicious span, with the text as written and its 1-based line and column.
+`scan_lines()` reads lines of published text — what the parser recorded while writing a page
+(paragraphs with their markup removed and character references decoded, code blocks, dialogue
+turns, link addresses), the front-matter values a page prints and the vocabulary's texts — and
+returns one `Finding` per suspicious span, with the text as written and its line and column.
+`scan()` does the same for a plain text, one line at a time.
 
-What is scanned
-  Every line, front matter included (a URL in `source:` is a finding too), except the inside
-  of fenced code blocks whose info string is not `dialogue` (authoring examples live in
-  ```markdown fences). Annotation attributes (`{wall=見えない}`, `{anon="…"}` after `]`) are
-  blanked before scanning; the annotated text itself is scanned.
-
-Width and kana
-  Each line is folded with NFKC (full-width digits and Latin, half-width katakana, ㈱ → (株))
-  while remembering where every folded character came from, so findings always report the
-  original text and the original column. The deny-list additionally folds case and katakana to
-  hiragana (jaconv), so 'ヤマダ' matches 'やまだ' and 'ﾔﾏﾀﾞ', 'ABC' matches 'ＡＢＣ' and 'abc'.
-  A deny-list term that begins or ends with a Latin letter or digit must not touch another one
-  ('ABC' does not match inside 'ABCD').
+Width, kana and invisible characters
+  Each line is folded with NFKC (full-width digits and Latin, half-width katakana, ㈱ → (株)),
+  and format characters (zero-width space and joiners, soft hyphen, BOM) are dropped, while
+  remembering where every folded character came from, so findings always report the original
+  text and the original column. The deny-list additionally folds case and katakana to hiragana
+  (jaconv), so 'ヤマダ' matches 'やまだ' and 'ﾔﾏﾀﾞ', 'ABC' matches 'ＡＢＣ' and 'abc'. A deny-list
+  term that begins or ends with a Latin letter or digit must not touch another one ('ABC'
+  does not match inside 'ABCD').
 
 Structured identifiers (regular expressions only)
-  phone        0 + 9–10 more digits or +81, with hyphens/dashes/ー, dots, spaces or parentheses
-               (固定, 携帯 070/080/090, 0120/0800).
+  phone        0 + 9–10 more digits or +81, with hyphens/dashes/ー, dots, slashes, spaces or
+               parentheses (固定, 携帯 070/080/090, 0120/0800); kanji numerals count as digits
+               (〇九〇-一二三四-五六七八).
   email, url   addresses; http(s)://, www. and bare host names ending in .jp/.com/.net/…
   postal-code  〒 + 7 digits, or bare NNN-NNNN not followed by a unit (円, 万, 人 …).
   date         day precision only: 2023年4月5日, 令和5年4月5日, 4月5日, R5.4.5, 2023/4/5,
@@ -35,8 +34,10 @@ Names (Sudachi mode C part-of-speech tags; no list of surnames)
   so organisations are recognised as a proper noun followed by an organisation word.
   person       a 人名 token (or another proper noun / unknown word) directly followed by an
                honorific or title: 田中社長, 佐藤様, 鈴木さん, 山田太郎氏, けんたくん; a 人名
-               right after a title that ends the noun phrase: 代表取締役 山田太郎, 社長の田中は.
-               In a ```dialogue block, a speaker label that is a 人名 (`田中: …`).
+               right after a title that ends the noun phrase: 代表取締役 山田太郎, 社長の田中は;
+               a surname directly followed by a given name without any title: 佐藤花子; a name
+               written in hiragana before an honorific, which Sudachi cuts into pieces that are
+               not nouns (やまだたろうさま). A dialogue speaker that is a 人名 (`田中: …`).
   company      a legal form with a name: 株式会社○○, ○○株式会社, (株)/（株）/㈱, 有限会社,
                合同会社, 一般社団法人 …. The name must hold a proper noun, kana or Latin word, or
                end in a business/organisation word (精密工業株式会社), so 株式会社化,
@@ -61,7 +62,8 @@ Names (Sudachi mode C part-of-speech tags; no list of surnames)
 Private terms
   `private_terms` (content/private-terms.txt, via `load_private_terms`) are matched with the
   folding above and reported as 'private-term'. They are never suppressed by `allowed`: the
-  deny-list says the term must not appear at all.
+  deny-list says the term must not appear at all. Because lines are published text, a term
+  broken up by markup (秘密**山**商店) or written with a character reference is one run here.
 
 Deliberate exceptions
   `allowed` holds exact strings (from `{anon=…}` markers and the case's front matter). A finding
@@ -73,12 +75,10 @@ Overlaps
   city, a company its organisation word). Private terms are always reported on their own.
 
 Cost
-  Regexes are compiled at import. Sudachi (mode C, the shared tokenizer) runs once per clause
-  (text between 、。「」), and only on clauses holding a word some name rule anchors on: an
-  honorific, title, legal form, organisation or business word, locality word or block number,
-  not preceded by punctuation (nor, for kanji words, by a particle such as の: a name does not
-  end in one). Dialogue speaker lines are always tokenised. Every name rule needs such an
-  anchor, so the skipped clauses cannot hold a finding. About 2–3 ms per 3 KB case.
+  Regexes are compiled at import. Sudachi's analysis of a line comes from
+  `casebook.japanese.analyse` (once per line, shared with the search index); most name rules
+  only look at clauses (text between 、。「」) holding a word they anchor on: an honorific,
+  title, legal form, organisation or business word, locality word or block number.
 """
 
 from __future__ import annotations
@@ -93,9 +93,9 @@ from typing import NamedTuple
 
 import jaconv
 
-from casebook.japanese import tokenizer
+from casebook.japanese import FORMAT, Morph, analyse, fold, part_of_speech
 
-__all__ = ["KINDS", "Finding", "load_private_terms", "scan"]
+__all__ = ["KINDS", "Finding", "find_private_terms", "load_private_terms", "scan"]
 
 KINDS: dict[str, str] = {
     "phone": "phone number 電話番号",
@@ -222,7 +222,7 @@ _DASH = r"\-‐‑‒–—―−ー"
 _D = f"[{_DASH}]"
 _KNUM = "[〇一二三四五六七八九十]"
 
-_PHONE_SEPARATOR = rf"(?:\) ?|[ (.]|{_D})?"
+_PHONE_SEPARATOR = rf"(?:\) ?|[ (./]|{_D})?"
 _PHONE = re.compile(
     rf"(?<![0-9A-Za-z{_DASH}.])(?:\+81[ {_DASH}]?(?:\(0\))?\d{{1,4}}|\(0\d{{1,4}}\) ?|0\d{{1,4}})"
     rf"{_PHONE_SEPARATOR}\d{{1,4}}{_PHONE_SEPARATOR}\d{{3,4}}(?![0-9])"
@@ -288,53 +288,15 @@ _NEEDS_TOKENS = re.compile(
     )
     + ")"
 )
-# Characters NFKC may merge with their neighbour (dakuten, accents, Hangul jamo).
-_COMBINING = re.compile("[\u0300-\u036f\u1100-\u11ff\u3099-\u309c\u3130-\u318f\uff9e\uff9f]")
 _CLAUSE = re.compile(r"[^、。！？!?「」『』]+")
 _DIGIT = re.compile("[0-9]")
-_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]*)")
-_ATTRIBUTES = re.compile(r"(?<=\])\{[^{}\n]*\}")
-_SPEAKER = re.compile(r"^\s*(?P<speaker>[^:\[\]\s][^:\[\]]*?)\s*(?:\[[^\]]*\])?\s*:")
+# Kanji numerals as digits, for phone numbers and postal codes written 〇九〇-一二三四-五六七八.
+_KANJI_TO_DIGIT = str.maketrans("〇一二三四五六七八九", "0123456789")
+_HONORIFIC_SUFFIXES = frozenset("様 さま さん 氏 君 くん ちゃん 殿".split())
+_HIRAGANA_RUN = re.compile("[ぁ-ゖー]+$")
 _LATIN_ALIAS = re.compile(r"[A-Za-z]")
 _KANJI_ONLY = re.compile(r"[\u3005\u4e00-\u9fff]+")
 _HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー]+")
-
-
-# --- folding with a map back to the original text -------------------------------------------
-
-
-class _Folded(NamedTuple):
-    text: str
-    starts: Sequence[int]  # folded index -> first original index it came from
-    ends: Sequence[int]  # folded index -> original index just after it
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.starts[start], self.ends[end - 1]
-
-
-def _fold(line: str) -> _Folded:
-    """NFKC `line`, remembering for each folded character which original characters made it."""
-    folded = unicodedata.normalize("NFKC", line)
-    if len(folded) == len(line) and not _COMBINING.search(line):
-        # Only merging characters make NFKC shorter, so equal length means one-to-one.
-        return _Folded(folded, range(len(line)), range(1, len(line) + 1))
-    out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    for i, char in enumerate(line):
-        piece = unicodedata.normalize("NFKC", char)
-        if out and piece and unicodedata.combining(piece[0]):
-            # Half-width ﾀﾞ folds to タ + combining mark; compose onto the previous character.
-            composed = unicodedata.normalize("NFC", out[-1] + piece[0])
-            if len(composed) == 1:
-                out[-1] = composed
-                ends[-1] = i + 1
-                piece = piece[1:]
-        for folded_char in piece:
-            out.append(folded_char)
-            starts.append(i)
-            ends.append(i + 1)
-    return _Folded("".join(out), starts, ends)
 
 
 def _fold_term(text: str) -> str:
@@ -347,7 +309,7 @@ def _fold_term(text: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _folded_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple({_fold_term(_fold(t.strip()).text) for t in terms if t.strip()})
+    return tuple({_fold_term(fold(t.strip()).text) for t in terms if t.strip()})
 
 
 @functools.lru_cache(maxsize=256)
@@ -368,8 +330,8 @@ def _private_terms_in(text: str, terms: Sequence[str]) -> re.Pattern[str] | None
     folded_terms = _folded_terms(tuple(terms))
     if not folded_terms:
         return None
-    # One pass over the whole file decides which terms need matching line by line.
-    whole = _fold_term(unicodedata.normalize("NFKC", text))
+    # One pass over the whole text decides which terms need matching at all.
+    whole = _fold_term(unicodedata.normalize("NFKC", FORMAT.sub("", text)).replace("\n", ""))
     return _private_pattern(tuple(sorted(t for t in folded_terms if t in whole)))
 
 
@@ -377,7 +339,10 @@ def _private_terms_in(text: str, terms: Sequence[str]) -> re.Pattern[str] | None
 
 NAME, PLACE, COUNTRY, PROPER, NOUN, NUMBER, PREFIX, SUFFIX, SPACE, OTHER = range(10)
 _COMPOUND = frozenset({NAME, PLACE, COUNTRY, PROPER, NOUN, PREFIX, SUFFIX})
-_POS_CATEGORY: dict[int, tuple[int, bool]] = {}
+# Parts of speech that are not nouns, prefixes or suffixes: in a run of hiragana before an
+# honorific they show Sudachi could not read the run as words (a name written in kana).
+_FUNCTION_POS = frozenset("助動詞 助詞 動詞 形容詞 副詞 感動詞 連体詞 接続詞".split())
+_POS_CATEGORY: dict[int, tuple[int, bool, str]] = {}
 
 
 class _Token(NamedTuple):
@@ -386,38 +351,47 @@ class _Token(NamedTuple):
     end: int
     category: int
     sahen: bool  # a サ変 noun (設立, 経営): a common word, never the start of a name
+    name_part: str  # 姓 or 名 for a 人名, else ""
     oov: bool
+    pos: int
 
 
-def _category(pos: tuple[str, ...]) -> tuple[int, bool]:
+def _category(pos: tuple[str, ...]) -> tuple[int, bool, str]:
     if pos[0] == "名詞":
         if pos[1] == "固有名詞":
             if pos[2] == "人名":
-                return NAME, False
+                return NAME, False, pos[3] if pos[3] in ("姓", "名") else ""
             if pos[2] == "地名":
-                return (COUNTRY if pos[3] == "国" else PLACE), False
-            return PROPER, False
+                return (COUNTRY if pos[3] == "国" else PLACE), False, ""
+            return PROPER, False, ""
         if pos[1] == "数詞":
-            return NUMBER, False
-        return NOUN, "サ変" in pos[2]
+            return NUMBER, False, ""
+        return NOUN, "サ変" in pos[2], ""
     if pos[0] == "接頭辞":
-        return PREFIX, False
+        return PREFIX, False, ""
     if pos[0] == "接尾辞" and pos[1] == "名詞的":
-        return SUFFIX, False
+        return SUFFIX, False, ""
     if pos[0] == "空白":
-        return SPACE, False
-    return OTHER, False
+        return SPACE, False, ""
+    return OTHER, False, ""
+
+
+def _token(morph: Morph) -> _Token:
+    category = _POS_CATEGORY.get(morph.pos)
+    if category is None:
+        category = _POS_CATEGORY[morph.pos] = _category(part_of_speech(morph.pos))
+    return _Token(morph.surface, morph.begin, morph.end, *category, morph.oov, morph.pos)
 
 
 def _tokens(text: str) -> list[_Token]:
-    tokens = []
-    for m in tokenizer("C").tokenize(text):
-        pos_id = m.part_of_speech_id()
-        category = _POS_CATEGORY.get(pos_id)
-        if category is None:
-            category = _POS_CATEGORY[pos_id] = _category(m.part_of_speech())
-        tokens.append(_Token(m.surface(), m.begin(), m.end(), *category, m.is_oov()))
-    return tokens
+    """Sudachi's words of `text` (the shared, cached analysis)."""
+    return [_token(m) for m in analyse(text)]
+
+
+def _clause_tokens(tokens: list[_Token], start: int, end: int) -> list[_Token]:
+    """The words of a line that lie within [start, end), offsets made relative to `start`."""
+    return [t._replace(begin=t.begin - start, end=t.end - start) for t in tokens
+            if t.begin >= start and t.end <= end]
 
 
 def _is_alias(surface: str) -> bool:
@@ -459,15 +433,16 @@ class _Span(NamedTuple):
 
 def _regex_spans(text: str) -> Iterator[_Span]:
     # Cheap membership tests first: most lines hold no digit, no @ and no dot.
-    has_digit = bool(_DIGIT.search(text))
+    digits = text.translate(_KANJI_TO_DIGIT)  # one character for one: offsets stay the same
+    has_digit = bool(_DIGIT.search(digits))
     if has_digit:
-        for match in _PHONE.finditer(text):
-            digits = re.sub(r"\D", "", match.group())
+        for match in _PHONE.finditer(digits):
+            number = re.sub(r"\D", "", match.group())
             if match.group().startswith("+81"):
-                digits = "0" + digits[2:].removeprefix("0")
-            if 10 <= len(digits) <= 11:
+                number = "0" + number[2:].removeprefix("0")
+            if 10 <= len(number) <= 11:
                 yield _Span(match.start(), match.end(), "phone")
-        for match in _POSTAL.finditer(text):
+        for match in _POSTAL.finditer(digits):
             yield _Span(match.start(), match.end(), "postal-code")
     if "@" in text:
         for match in _EMAIL.finditer(text):
@@ -579,14 +554,41 @@ def _names_after_titles(tokens: list[_Token]) -> Iterator[_Span]:
         yield _Span(tokens[first].begin, tokens[j - 1].end, "person")
 
 
-def _speaker_spans(text: str, tokens: list[_Token]) -> Iterator[_Span]:
-    match = _SPEAKER.match(text)
-    if not match:
-        return
-    end = match.end("speaker")
-    names = [t for t in tokens if t.end <= end and t.category == NAME and not _is_alias(t.surface)]
+def _speaker_spans(tokens: list[_Token]) -> Iterator[_Span]:
+    """A dialogue speaker that is a personal name (田中: …), not a role (社長: …)."""
+    names = [t for t in tokens if t.category == NAME and not _is_alias(t.surface)]
     if names:
         yield _Span(names[0].begin, names[-1].end, "person")
+
+
+def _full_name_spans(tokens: list[_Token]) -> Iterator[_Span]:
+    """A surname directly followed by a given name, with no title needed: 佐藤花子."""
+    for first, second in zip(tokens, tokens[1:], strict=False):
+        if (first.name_part == "姓" and second.name_part == "名" and first.end == second.begin
+                and not _is_alias(first.surface)):
+            yield _Span(first.begin, second.end, "person")
+
+
+def _kana_name_spans(text: str, tokens: list[_Token]) -> Iterator[_Span]:
+    """A name written in hiragana before an honorific: やまだたろうさま.
+
+    Sudachi cuts such a run into pieces that are not nouns (やま|だ|たろう); a family word
+    (おかあさん, みなさん, お客さま) is one noun, or a prefix and a noun.
+    """
+    for token in tokens:
+        if token.surface not in _HONORIFIC_SUFFIXES:
+            continue
+        run = _HIRAGANA_RUN.search(text, 0, token.begin)
+        if run is None or run.end() - run.start() < 4:
+            continue
+        start = max(run.start(), token.begin - 10)
+        inside = [t for t in tokens if t.begin >= start and t.end <= token.begin]
+        if inside and _names_someone(inside[-1]):
+            continue  # けんたくん: a name Sudachi knows, found by the honorific rule
+        while inside and part_of_speech(inside[0].pos)[0] in ("助詞", "助動詞"):
+            inside.pop(0)  # のやまだたろうさま: the particle ends the words before the name
+        if inside and any(part_of_speech(t.pos)[0] in _FUNCTION_POS for t in inside):
+            yield _Span(inside[0].begin, token.end, "person")
 
 
 def _compounds(tokens: list[_Token]) -> Iterator[list[_Token]]:
@@ -753,29 +755,32 @@ def _private_spans(folded: str, pattern: re.Pattern[str] | None) -> Iterator[_Sp
         yield _Span(match.start(), match.end(), "private-term")
 
 
-def _line_spans(folded: str, *, dialogue: bool) -> list[_Span]:
+def _line_spans(folded: str, *, speaker: bool) -> list[_Span]:
     spans = list(_regex_spans(folded))
-    # Names never run across 、。「」, so Sudachi only sees the clauses holding an anchor word.
-    for number, clause in enumerate(_CLAUSE.finditer(folded)):
-        speaker = dialogue and number == 0
-        if speaker or _NEEDS_TOKENS.search(clause.group()):
+    if not folded.strip():
+        return spans
+    line_tokens = [_token(m) for m in analyse(folded)]
+    if speaker:
+        spans.extend(_speaker_spans(line_tokens))
+    spans.extend(_full_name_spans(line_tokens))
+    # Names never run across 、。「」, so the other rules only look at clauses holding a word
+    # they anchor on.
+    for clause in _CLAUSE.finditer(folded):
+        if _NEEDS_TOKENS.search(clause.group()):
             offset = clause.start()
-            spans.extend(
-                _Span(s.start + offset, s.end + offset, s.kind)
-                for s in _clause_spans(clause.group(), speaker=speaker)
-            )
+            tokens = _clause_tokens(line_tokens, offset, clause.end())
+            spans.extend(_Span(s.start + offset, s.end + offset, s.kind)
+                         for s in _clause_spans(clause.group(), tokens))
     return spans
 
 
-def _clause_spans(text: str, *, speaker: bool) -> Iterator[_Span]:
-    tokens = _tokens(text)
+def _clause_spans(text: str, tokens: list[_Token]) -> Iterator[_Span]:
     yield from _address_spans(text, tokens)
     yield from _person_spans(tokens)
+    yield from _kana_name_spans(text, tokens)
     yield from _legal_form_spans(text, tokens)
     yield from _body_spans(text, tokens)
     yield from _place_spans(tokens)
-    if speaker:
-        yield from _speaker_spans(text, tokens)
 
 
 def _outermost(spans: list[_Span]) -> list[_Span]:
@@ -794,54 +799,70 @@ def _outermost(spans: list[_Span]) -> list[_Span]:
     return kept
 
 
-# --- the file -------------------------------------------------------------------------------
-
-
-def _scanned_lines(text: str) -> Iterator[tuple[int, str, bool]]:
-    """(0-based index, line, is dialogue) for each line outside non-dialogue code fences."""
-    fence: str | None = None
-    dialogue = False
-    for index, line in enumerate(text.splitlines()):
-        opening = _FENCE.match(line)
-        if fence is None:
-            if opening:
-                fence = opening.group("fence")
-                dialogue = opening.group("info") == "dialogue"
-                continue
-            yield index, line, False
-            continue
-        stripped = line.strip()
-        if stripped.startswith(fence) and set(stripped) == {fence[0]}:
-            fence = None
-            dialogue = False
-            continue
-        if dialogue:
-            yield index, line, True
+# --- texts --------------------------------------------------------------------------------
 
 
 def scan(
     text: str,
     *,
     first_line: int = 1,
+    speaker: bool = False,
     private_terms: Sequence[str] = (),
     allowed: Collection[str] = (),
 ) -> list[Finding]:
-    """Every identifying detail in `text` (a whole Markdown file), in reading order."""
+    """Every identifying detail in a published text (lines from `first_line` on), in order.
+
+    `speaker`: the text is a dialogue's speaker label, which must be a role, not a name.
+    A private term is found across the text's line breaks too (a paragraph's soft breaks).
+    """
     private = _private_terms_in(text, private_terms)
     exceptions = [a for a in allowed if a]
     findings: list[Finding] = []
-    for index, line, dialogue in _scanned_lines(text):
-        masked = _ATTRIBUTES.sub(lambda m: " " * len(m.group()), line)
-        folded = _fold(masked)
-        spans = _outermost(_line_spans(folded.text, dialogue=dialogue))
-        spans.extend(_private_spans(folded.text, private))
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        folded = fold(line)
+        spans = _outermost(_line_spans(folded.text, speaker=speaker))
         excepted = _occurrences(line, exceptions)
         for span in sorted(spans):
             start, end = folded.span(span.start, span.end)
-            if span.kind != "private-term" and any(s <= start and end <= e for s, e in excepted):
+            if any(s <= start and end <= e for s, e in excepted):
                 continue
             findings.append(Finding(span.kind, line[start:end], index + first_line, start + 1))
+    if private is not None:
+        findings.extend(_private_findings(lines, private, first_line))
+        findings.sort(key=lambda f: (f.line, f.column))
     return findings
+
+
+def find_private_terms(text: str, private_terms: Sequence[str]) -> list[Finding]:
+    """The deny-list terms in `text` only (cheap: no other rule, no Sudachi)."""
+    pattern = _private_terms_in(text, private_terms)
+    if pattern is None:
+        return []
+    return list(_private_findings(text.split("\n"), pattern, 1))
+
+
+def _private_findings(lines: list[str], pattern: re.Pattern[str],
+                      first_line: int) -> Iterator[Finding]:
+    """Deny-list terms in the text with its line breaks removed (a term may be split by one)."""
+    folded_lines = [fold(line) for line in lines]
+    joined = "".join(f.text for f in folded_lines)
+    # folded index in `joined` -> (line index, folded index in that line)
+    where: list[tuple[int, int]] = [(n, i) for n, f in enumerate(folded_lines)
+                                    for i in range(len(f.text))]
+    for span in _private_spans(joined, pattern):
+        line_index, first = where[span.start]
+        end_line, last = where[span.end - 1]
+        folded = folded_lines[line_index]
+        start = folded.starts[first]
+        if end_line == line_index:
+            end = folded.ends[last]
+            written = lines[line_index][start:end]
+        else:
+            written = lines[line_index][start:] + "…"
+        yield Finding(span.kind, written, line_index + first_line, start + 1)
 
 
 def _occurrences(line: str, strings: list[str]) -> list[tuple[int, int]]:

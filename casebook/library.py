@@ -24,9 +24,8 @@ class Library:
         self.guides = guides
         # Draft cases seen while reading, whether or not this library includes them.
         self.drafts = drafts or []
-        # How the site engine lays out page URLs (MkDocs' use_directory_urls), for raw HTML links.
-        self.directory_urls = True
         self._by_id = {c.id: c for c in self.cases}
+        self._guides_by_uri = {g.src_uri: g for g in guides}
         self._by_term: dict[tuple[str, str], list[Case]] = defaultdict(list)
         for case in self.cases:
             for facet, terms in case.facets.items():
@@ -37,6 +36,10 @@ class Library:
             for facet, terms in guide.explains.items():
                 for term in terms:
                     self._guides_by_term[(facet, term.slug)].append(guide)
+
+    @property
+    def published(self) -> list[Case]:
+        return [c for c in self.cases if not c.is_draft]
 
     def case(self, case_id: str) -> Case:
         """The case with this id; KeyError names the closest id."""
@@ -62,7 +65,7 @@ class Library:
         return self._guides_by_term.get((term.facet, term.slug), [])
 
     def guide(self, src_uri: str) -> Guide | None:
-        return next((g for g in self.guides if g.src_uri == src_uri), None)
+        return self._guides_by_uri.get(src_uri)
 
     def matrix(self, rows: str, columns: str) -> dict[tuple[str, str], list[Case]]:
         """Cases per (row term slug, column term slug), e.g. industry × wall."""

@@ -1,10 +1,17 @@
-"""The parsed objects everything downstream works from: cases, guides and their parts."""
+"""The parsed objects everything downstream works from: documents, cases, guides and their parts.
+
+A `Document` is what the one parser (`casebook/parser.py`) makes of a Markdown file: its
+published front matter, its body rendered to HTML, and — from the same walk over the same
+tokens — its annotations, dialogues, sections, headings, links and every text it publishes.
+Internal front-matter fields are dropped before a `Document` exists.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from casebook.html import Markup
+from casebook.sources import FrontMatter
 from casebook.vocabulary import Term
 
 # Section headings of a case body, in reading order; the first three are required.
@@ -15,6 +22,23 @@ SECTION_REQUEST = "当初の相談"
 SECTION_QUESTIONS = "考えてみよう"
 REQUIRED_SECTIONS = (SECTION_CHALLENGE, SECTION_APPROACH, SECTION_CHANGE)
 OPTIONAL_SECTIONS = (SECTION_REQUEST, SECTION_QUESTIONS)
+
+
+@dataclass(frozen=True)
+class PublishedText:
+    """A text a reader of the site receives, where it was written, and in which field.
+
+    The parser records one for every run of text it writes into a page (a paragraph with its
+    markup removed and character references decoded, a code block, a dialogue turn, a link
+    address); the front-matter values and vocabulary texts that pages print are recorded the
+    same way. The anonymisation check reads exactly these.
+    """
+
+    text: str
+    line: int
+    field: str = "text"
+    # Only published in the trainer edition (teaching notes).
+    trainer: bool = False
 
 
 @dataclass(frozen=True)
@@ -54,33 +78,65 @@ class Dialogue:
 
 
 @dataclass(frozen=True)
+class TeachingNote:
+    """A fenced ```teaching-note block: for trainers only, never in the learner edition."""
+
+    html: Markup
+    text: str
+    line: int
+    section: str | None
+
+
+@dataclass(frozen=True)
 class Section:
-    """An H2 section of a document: its heading, its Markdown source and its plain text."""
+    """An H2 section: its heading and the plain text a reader receives of it."""
 
     title: str
     line: int
-    markdown: str
     text: str
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading of a page, as its table of contents and its anchors know it."""
+
+    level: int
+    id: str
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link written in a document to another page (or asset) of the site."""
+
+    target: str  # site source path: method/index.md, cases/a.md, img/x.png; "" = this page
+    anchor: str  # without '#', or ""
+    line: int
+    written: str  # as the author wrote it
 
 
 @dataclass
 class Document:
-    """What every Markdown file (case or guide) parses into."""
+    """What every Markdown file (case, guide, curriculum) parses into."""
 
-    path: Path
-    rel_path: str
-    meta: dict
-    meta_lines: dict[str, int]
+    path: str  # as the author knows it: cases/a.md, content/method/index.md
+    uri: str  # the page's source path in the site: cases/a.md, method/index.md
+    meta: FrontMatter
     title: str
-    body: str
+    title_line: int
     body_line: int
-    # Plain text between the H1 and the first H2 (a case's lead paragraph)
+    # The body rendered for the site, its first H1 left out (pages write their own)
+    html: Markup = Markup("")
+    # The lead text between the H1 and the first H2 (a case's lead paragraph)
     intro: str = ""
     sections: list[Section] = field(default_factory=list)
+    headings: list[Heading] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
     annotations: list[Annotation] = field(default_factory=list)
     dialogues: list[Dialogue] = field(default_factory=list)
-    # 0-based body rows inside fenced or indented code, where annotations are not parsed
-    code_lines: frozenset[int] = frozenset()
+    teaching_notes: list[TeachingNote] = field(default_factory=list)
+    texts: list[PublishedText] = field(default_factory=list)
 
     def section(self, title: str) -> Section | None:
         return next((s for s in self.sections if s.title == title), None)
@@ -102,6 +158,10 @@ class Document:
                     seen.setdefault(utterance.skill.slug, utterance.skill)
         return list(seen.values())
 
+    @property
+    def anchors(self) -> set[str]:
+        return {h.id for h in self.headings}
+
 
 @dataclass
 class Case:
@@ -120,10 +180,6 @@ class Case:
     @property
     def title(self) -> str:
         return self.doc.title
-
-    @property
-    def url(self) -> str:
-        return f"cases/{self.id}/"
 
     @property
     def src_uri(self) -> str:
@@ -159,7 +215,7 @@ class Guide:
 
     @property
     def src_uri(self) -> str:
-        return self.doc.rel_path
+        return self.doc.uri
 
     @property
     def title(self) -> str:

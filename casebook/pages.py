@@ -1,208 +1,338 @@
-"""Generated pages: facet overviews, one page per term, the walls × industries matrix, the case index."""
+"""Every page of the site as finished HTML: case pages, guide pages and the generated ones
+(facet overviews, one page per term, the walls × industries matrix, the case index).
+
+A `Page` is what a site engine needs to publish it: its source path, title, the article's
+HTML, its headings (table of contents and anchors) and the front-matter keys the theme reads.
+All HTML is written with `casebook.html` (escaped there) and the pieces of `casebook.render`.
+"""
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from casebook.facets import FACETS
+from casebook.html import Markup, html, join
 from casebook.library import Library
-from casebook.model import Case, Guide
-from casebook.render import HtmlBlocks, badge_html, case_link_html, escape, link, term_uri
-from casebook.schema import KINDS
+from casebook.model import Case, Guide, Heading
+from casebook.related import Related
+from casebook.render import (
+    badge_html,
+    badges_html,
+    case_link_html,
+    facet_uri,
+    heading_html,
+    heading_id,
+    kind_html,
+    term_uri,
+    unique_id,
+)
+from casebook.schema import GUIDE_PASSED_ON, KINDS
+from casebook.urls import href
 from casebook.vocabulary import Facet, Term
 
 MATRIX_URI = "matrix.md"
 CASE_INDEX_URI = "cases/index.md"
 
 
-@dataclass(frozen=True)
-class GeneratedPage:
-    """A page the site engine should add: its source path, Markdown, and the HTML blocks its
-    Markdown has placeholders for (`render.restore_blocks` puts them into the converted page)."""
+@dataclass
+class Page:
+    """A page to publish."""
 
     src_uri: str
-    markdown: str
-    blocks: dict[str, str] = field(default_factory=dict)
+    title: str  # plain text (the site engine escapes it where it prints it)
+    html: Markup
+    headings: list[Heading] = field(default_factory=list)
+    # Front-matter keys the theme reads (hide, icon …), and the page's description.
+    meta: dict[str, object] = field(default_factory=dict)
+    # Listed by the in-browser search (the case index and the matrix repeat every case).
+    searchable: bool = True
+    draft: bool = False
+
+    @property
+    def anchors(self) -> set[str]:
+        return {h.id for h in self.headings}
 
 
-def generated_pages(library: Library) -> list[GeneratedPage]:
-    """Every generated page of the site, case pages excluded."""
-    pages = [_page(CASE_INDEX_URI, case_index, library),
-             _page(MATRIX_URI, matrix_page, library)]
+class _Writer:
+    """A page being written: its HTML pieces, and its headings with unique anchors."""
+
+    def __init__(self, uri: str, directory_urls: bool) -> None:
+        self.uri = uri
+        self.directory_urls = directory_urls
+        self.parts: list[Markup] = []
+        self.headings: list[Heading] = []
+        self.taken: set[str] = set()
+
+    def heading(self, level: int, text: str | Markup, anchor: str | None = None,
+                plain: str | None = None) -> None:
+        plain = plain if plain is not None else str(text)
+        anchor = unique_id(anchor or heading_id(plain), self.taken)
+        self.headings.append(Heading(level, anchor, plain))
+        self.parts.append(heading_html(level, anchor, text))
+
+    def add(self, piece: Markup) -> None:
+        self.parts.append(piece)
+
+    def href(self, target: str) -> str:
+        return href(target, self.uri, self.directory_urls)
+
+    def page(self, title: str, **options: object) -> Page:
+        return Page(self.uri, title, Markup("").join(self.parts), self.headings, **options)
+
+
+# --- cards and lists ------------------------------------------------------------------------
+
+def case_card(case: Case, library: Library, from_uri: str, directory_urls: bool) -> Markup:
+    """A case as a card: alias, title, industry, walls, one line of 設定された課題."""
+    vocabulary = library.vocabulary
+    industry = badges_html(case.terms("industry"), vocabulary, from_uri, directory_urls)
+    if case.industry_detail:
+        industry = html("{} {}", industry, case.industry_detail)
+    walls = badges_html(case.terms("wall"), vocabulary, from_uri, directory_urls)
+    return html('<div class="cb-card"><p class="cb-card-title">{} {}</p>'
+                '<p class="cb-card-meta">{}</p><p class="cb-card-meta">壁: {}</p>'
+                '<p class="cb-card-summary">{}</p></div>',
+                kind_html(case), case_link_html(case, from_uri, directory_urls), industry,
+                walls, case.summary.lstrip("-*・ "))
+
+
+def case_cards(cases: list[Case], library: Library, from_uri: str,
+               directory_urls: bool) -> Markup:
+    if not cases:
+        return Markup("<p><em>該当する事例はまだありません。</em></p>\n")
+    cards = join("\n", (case_card(c, library, from_uri, directory_urls) for c in cases))
+    return html('<div class="cb-cards">\n{}\n</div>\n', cards)
+
+
+def _links(targets: Iterable[tuple[str, str]], writer: _Writer) -> Markup:
+    return join("・", (html('<a href="{}">{}</a>', writer.href(uri), title)
+                       for uri, title in targets))
+
+
+# --- generated pages ------------------------------------------------------------------------
+
+def generated_pages(library: Library, directory_urls: bool = True) -> list[Page]:
+    """Every generated page of the site: case index, matrix, facet overviews, term pages."""
+    pages = [case_index(library, directory_urls), matrix_page(library, directory_urls)]
     for facet in library.vocabulary:
-        pages.append(GeneratedPage(f"{facet.path}/index.md", facet_overview(library, facet)))
+        pages.append(facet_overview(library, facet, directory_urls))
         for term in facet.terms:
-            pages.append(_page(term_uri(term, library.vocabulary), term_page, library, term))
+            pages.append(term_page(library, term, directory_urls))
     return pages
 
 
-def _page(src_uri: str, make, *args) -> GeneratedPage:
-    blocks = HtmlBlocks()
-    return GeneratedPage(src_uri, make(*args, blocks=blocks), blocks.by_marker)
-
-
-def facet_overview(library: Library, facet: Facet) -> str:
+def facet_overview(library: Library, facet: Facet, directory_urls: bool) -> Page:
     """A facet's terms with descriptions and case counts."""
-    uri = f"{facet.path}/index.md"
-    out = [f"# {facet.label}", "", facet.description, ""]
+    writer = _Writer(facet_uri(facet.name, library.vocabulary), directory_urls)
+    writer.heading(1, facet.label)
+    if facet.description:
+        writer.add(html("<p>{}</p>\n", facet.description))
     groups: dict[str, list[Term]] = {}
     for term in facet.terms:
         groups.setdefault(term.group, []).append(term)
     for group, terms in groups.items():
         if group:
-            out += [f"## {group}", ""]
-        out += ["| 用語 | 説明 | 事例数 |", "| --- | --- | ---: |"]
+            writer.heading(2, group)
+        rows = []
         for term in terms:
-            name = f"[{term.label}]({link(term_uri(term, library.vocabulary), uri)})"
+            name = html('<a href="{}">{}</a>', writer.href(term_uri(term, library.vocabulary)),
+                        term.label)
             if term.code:
-                name = f"{term.code} {name}"
-            description = escape(term.description.replace("\n", " ")) or "—"
-            out.append(f"| {name} | {description} | {library.count(term)} |")
-        out.append("")
-    return "\n".join(out)
+                name = html("{} {}", term.code, name)
+            description = term.description.replace("\n", " ") or "—"
+            rows.append(html('<tr>\n<td>{}</td>\n<td>{}</td>\n<td style="text-align: right;">'
+                             '{}</td>\n</tr>', name, description, library.count(term)))
+        writer.add(html('<table>\n<thead>\n<tr>\n<th>用語</th>\n<th>説明</th>\n'
+                        '<th style="text-align: right;">事例数</th>\n</tr>\n</thead>\n'
+                        '<tbody>\n{}\n</tbody>\n</table>\n', join("\n", rows)))
+    return writer.page(facet.label)
 
 
-def case_card(case: Case, library: Library, from_uri: str) -> str:
-    """A case as a card: alias, title, industry, walls, one line of 設定された課題 (raw HTML)."""
-    vocabulary, directory_urls = library.vocabulary, library.directory_urls
-    industry = " ".join(badge_html(t, vocabulary, from_uri, directory_urls)
-                        for t in case.terms("industry"))
-    if case.industry_detail:
-        industry += f" {html.escape(case.industry_detail)}"
-    walls = " ".join(badge_html(t, vocabulary, from_uri, directory_urls)
-                     for t in case.terms("wall"))
-    kind = KINDS.get(case.kind, case.kind)
-    return (
-        '<div class="cb-card">'
-        f'<p class="cb-card-title"><span class="cb-kind cb-kind--{case.kind}">{kind}</span> '
-        f"{case_link_html(case, from_uri, directory_urls)}</p>"
-        f'<p class="cb-card-meta">{industry}</p>'
-        f'<p class="cb-card-meta">壁: {walls}</p>'
-        f'<p class="cb-card-summary">{html.escape(case.summary.lstrip("-*・ "))}</p>'
-        "</div>"
-    )
-
-
-def case_cards(cases: list[Case], library: Library, from_uri: str, blocks: HtmlBlocks) -> str:
-    """Markdown for a list of case cards (the cards themselves are one HTML block)."""
-    if not cases:
-        return "*該当する事例はまだありません。*\n"
-    cards = "\n".join(case_card(c, library, from_uri) for c in cases)
-    return blocks.add(f'<div class="cb-cards">\n{cards}\n</div>')
-
-
-def guide_links(guides: list[Guide], from_uri: str) -> str:
-    return "・".join(f"[{g.title}]({link(g.src_uri, from_uri)})" for g in guides)
-
-
-def term_page(library: Library, term: Term, *, blocks: HtmlBlocks) -> str:
+def term_page(library: Library, term: Term, directory_urls: bool) -> Page:
     """A term's description, its method guide and its cases."""
     vocabulary = library.vocabulary
     facet = vocabulary[term.facet]
-    uri = term_uri(term, vocabulary)
+    writer = _Writer(term_uri(term, vocabulary), directory_urls)
     cases = library.cases_with(term)
-    out = [f"# {term.label}", ""]
-    out.append(
-        f'<p class="cb-term-facet" markdown="span">[{facet.label}]({link(facet.path + "/index.md", uri)})'
-        + (f"（{term.code}）" if term.code else "")
-        + (f" · {escape(term.group)}" if term.group else "")
-        + "</p>"
-    )
-    out += ["", escape(term.description), ""]
+    writer.heading(1, term.label)
+    where = html('<a href="{}">{}</a>', writer.href(facet_uri(facet.name, vocabulary)),
+                 facet.label)
+    if term.code:
+        where = html("{}（{}）", where, term.code)
+    if term.group:
+        where = html("{} · {}", where, term.group)
+    writer.add(html('<p class="cb-term-facet">{}</p>\n', where))
+    if term.description:
+        writer.add(html("<p>{}</p>\n", term.description))
     if term.synonyms:
-        out += [f"表記ゆれ: {'、'.join(escape(s) for s in term.synonyms)}", ""]
+        writer.add(html("<p>表記ゆれ: {}</p>\n", join("、", term.synonyms)))
     guides = library.guides_for(term)
     if guides:
-        out += [f"解説: {guide_links(guides, uri)}", ""]
-    out += [f"## 事例（{len(cases)}件）", "", case_cards(cases, library, uri, blocks)]
-    return "\n".join(out)
+        writer.add(html("<p>解説: {}</p>\n",
+                        _links(((g.src_uri, g.title) for g in guides), writer)))
+    writer.heading(2, f"事例（{len(cases)}件）")
+    writer.add(case_cards(cases, library, writer.uri, directory_urls))
+    return writer.page(term.label)
 
 
 def cell_anchor(row: Term, column: Term) -> str:
     return f"cell-{row.slug}-{column.slug}"
 
 
-def matrix_page(library: Library, *, blocks: HtmlBlocks) -> str:
+def matrix_page(library: Library, directory_urls: bool) -> Page:
     """Walls × industries with counts; each cell links to its cases further down."""
     vocabulary = library.vocabulary
     walls = vocabulary["wall"].terms
     cells = library.matrix("industry", "wall")
     industries = [t for t in vocabulary["industry"].terms
                   if any((t.slug, w.slug) in cells for w in walls)]
-    uri = MATRIX_URI
-    out = ["# 壁 × 業種", "",
-           "業種ごとに、事例で設定された壁の数を示します。数字を選ぶとその事例に移動します。", ""]
-    header = "| 業種 | " + " | ".join(
-        f"[{w.label}]({link(term_uri(w, vocabulary), uri)})" for w in walls) + " |"
-    out += [header, "| --- |" + " ---: |" * len(walls)]
+    writer = _Writer(MATRIX_URI, directory_urls)
+    writer.heading(1, "壁 × 業種")
+    writer.add(Markup("<p>業種ごとに、事例で設定された壁の数を示します。"
+                      "数字を選ぶとその事例に移動します。</p>\n"))
+    header = join("\n", (html('<th style="text-align: right;"><a href="{}">{}</a></th>',
+                              writer.href(term_uri(w, vocabulary)), w.label) for w in walls))
+    rows = []
     for industry in industries:
-        row = [f"[{industry.code} {industry.label}]({link(term_uri(industry, vocabulary), uri)})"]
+        cells_html = []
         for wall in walls:
             found = cells.get((industry.slug, wall.slug), [])
-            row.append(f"[{len(found)}](#{cell_anchor(industry, wall)})" if found else "·")
-        out.append("| " + " | ".join(row) + " |")
+            count = (html('<a href="#{}">{}</a>', cell_anchor(industry, wall), len(found))
+                     if found else Markup("·"))
+            cells_html.append(html('<td style="text-align: right;">{}</td>', count))
+        name = html('<a href="{}">{} {}</a>', writer.href(term_uri(industry, vocabulary)),
+                    industry.code, industry.label)
+        rows.append(html("<tr>\n<td>{}</td>\n{}\n</tr>", name, join("\n", cells_html)))
+    writer.add(html("<table>\n<thead>\n<tr>\n<th>業種</th>\n{}\n</tr>\n</thead>\n"
+                    "<tbody>\n{}\n</tbody>\n</table>\n", header, join("\n", rows)))
     if not industries:
-        out.append("*まだ事例がありません。*")
-    out.append("")
+        writer.add(Markup("<p><em>まだ事例がありません。</em></p>\n"))
     for industry in industries:
         for wall in walls:
             found = cells.get((industry.slug, wall.slug), [])
             if found:
-                out += [f"## {industry.label} × {wall.label} {{#{cell_anchor(industry, wall)}}}",
-                        "", case_cards(found, library, uri, blocks)]
-    return "\n".join(out)
+                writer.heading(2, f"{industry.label} × {wall.label}",
+                               anchor=cell_anchor(industry, wall))
+                writer.add(case_cards(found, library, writer.uri, directory_urls))
+    return writer.page("壁 × 業種", searchable=False)
 
 
-def case_index(library: Library, *, blocks: HtmlBlocks) -> str:
-    """All published cases, precedents first (each list one HTML table)."""
-    vocabulary, directory_urls = library.vocabulary, library.directory_urls
-    uri = CASE_INDEX_URI
-    out = ["# 事例一覧", "",
-           f"公開中の事例 {len(library.cases)} 件。壁・アプローチ・業種の各ページからも探せます。", ""]
+def case_index(library: Library, directory_urls: bool) -> Page:
+    """All published cases, precedents first (each kind one table)."""
+    vocabulary = library.vocabulary
+    writer = _Writer(CASE_INDEX_URI, directory_urls)
+    writer.heading(1, "事例一覧")
+    writer.add(html("<p>公開中の事例 {} 件。壁・アプローチ・業種の各ページからも探せます。</p>\n",
+                    len(library.published)))
     for kind, label in KINDS.items():
         cases = [c for c in library.cases if c.kind == kind]
         if not cases:
             continue
         rows = []
         for case in cases:
-            def badges(facet: str, case: Case = case) -> str:
-                return " ".join(badge_html(t, vocabulary, uri, directory_urls)
-                                for t in case.terms(facet))
-            rows.append(
-                f"<tr><td>{case_link_html(case, uri, directory_urls)}</td>"
-                f"<td>{badges('industry')}</td>"
-                f"<td>{badges('wall')}</td><td>{badges('approach')}</td></tr>"
-            )
-        out += [f"## {label}（{len(cases)}件）",
-                blocks.add("<table>\n<thead><tr><th>事例</th><th>業種</th><th>壁</th>"
-                           "<th>アプローチ</th></tr></thead>\n<tbody>\n" + "\n".join(rows)
-                           + "\n</tbody>\n</table>")]
-    return "\n".join(out)
+            def badges(facet: str, case: Case = case) -> Markup:
+                return badges_html(case.terms(facet), vocabulary, writer.uri, directory_urls)
+            rows.append(html("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                             case_link_html(case, writer.uri, directory_urls),
+                             badges("industry"), badges("wall"), badges("approach")))
+        writer.heading(2, f"{label}（{len(cases)}件）")
+        writer.add(html("<table>\n<thead><tr><th>事例</th><th>業種</th><th>壁</th>"
+                        "<th>アプローチ</th></tr></thead>\n<tbody>\n{}\n</tbody>\n</table>\n",
+                        join("\n", rows)))
+    return writer.page("事例一覧", searchable=False)
 
 
-def guide_footer(library: Library, guide: Guide, blocks: HtmlBlocks) -> str:
-    """Appended to a method guide: the cases annotated with what it explains."""
-    out = []
-    for facet_name, terms in guide.explains.items():
-        for term in terms:
-            cases = library.cases_with(term) or library.cases_annotated(term)
-            out += [f"\n## 「{term.label}」の事例（{len(cases)}件） {{#cases-{facet_name}-{term.slug}}}\n",
-                    case_cards(cases, library, guide.src_uri, blocks)]
-    return "\n".join(out)
+# --- case and guide pages -------------------------------------------------------------------
+
+def case_header(case: Case, library: Library, directory_urls: bool) -> Markup:
+    """The card at the top of a case page: every facet as badge links."""
+    vocabulary = library.vocabulary
+    uri = case.src_uri
+    rows = []
+    for spec in FACETS:
+        facet = vocabulary[spec.name]
+        terms = case.terms(facet.name)
+        if not terms:
+            continue
+        badges = badges_html(terms, vocabulary, uri, directory_urls, filter_attr=True)
+        if facet.name == "industry" and case.industry_detail:
+            badges = html('{} <span class="cb-detail">{}</span>', badges, case.industry_detail)
+        rows.append(html('<dt><a href="{}">{}</a></dt>\n<dd>{}</dd>',
+                         href(facet_uri(facet.name, vocabulary), uri, directory_urls),
+                         facet.label, badges))
+    return html('<div class="cb-case-card">\n<p class="cb-case-kind">{} '
+                '<span class="cb-alias">{}</span></p>\n<dl class="cb-facets">\n{}\n</dl>\n'
+                '</div>\n', kind_html(case, filter_attr=True), case.alias, join("\n", rows))
 
 
-def case_footer(library: Library, case: Case, related_html: str = "") -> str:
-    """Appended to a case page: method guides for its walls and approaches, then related cases."""
+def case_page(case: Case, library: Library, related: list[Related],
+              directory_urls: bool) -> Page:
+    """The whole case page: heading, header card, the body, its source, guides, related."""
+    writer = _Writer(case.src_uri, directory_urls)
+    title = f"{case.alias}: {case.title}"
+    writer.heading(1, title)
+    writer.taken |= case.doc.anchors
+    writer.add(case_header(case, library, directory_urls))
+    writer.add(case.doc.html)
+    if case.source:
+        writer.add(html('<p class="cb-source">出典: {}</p>\n', case.source))
     guides: list[Guide] = []
     for facet in ("wall", "approach", "skill"):
         for term in case.terms(facet):
             for guide in library.guides_for(term):
                 if guide not in guides:
                     guides.append(guide)
-    out = []
     if guides:
-        out += ["\n## この事例を読み解く解説\n"]
-        out += [f"- [{g.title}]({link(g.src_uri, case.src_uri)})" for g in guides]
-    if related_html:
-        out += ["", related_html]
-    return "\n".join(out) + "\n"
+        writer.heading(2, "この事例を読み解く解説")
+        writer.add(html("<ul>\n{}\n</ul>\n", join("\n", (
+            html('<li><a href="{}">{}</a></li>', writer.href(g.src_uri), g.title)
+            for g in guides))))
+    if related:
+        writer.heading(2, "関連する事例", anchor="related")
+        items = join("\n", (html('<li>{}<br><span class="cb-related-reason">{}</span></li>',
+                                 case_link_html(r.case, case.src_uri, directory_urls),
+                                 r.reason) for r in related))
+        writer.add(html('<ul class="cb-related">\n{}\n</ul>\n', items))
+    page = writer.page(title, draft=case.is_draft, searchable=not case.is_draft)
+    page.headings = [page.headings[0], *case.doc.headings[1:], *page.headings[1:]]
+    return page
+
+
+def guide_page(guide: Guide, library: Library, directory_urls: bool) -> Page:
+    """A method guide with the cases annotated with what it explains appended."""
+    doc = guide.doc
+    writer = _Writer(guide.src_uri, directory_urls)
+    writer.taken |= doc.anchors
+    title = doc.title or str(doc.meta.get("title") or "")
+    if doc.title:
+        h1 = doc.headings[0]
+        writer.add(heading_html(1, h1.id, doc.title))
+    writer.add(doc.html)
+    for facet_name, terms in guide.explains.items():
+        for term in terms:
+            cases = library.cases_with(term) or library.cases_annotated(term)
+            writer.heading(2, f"「{term.label}」の事例（{len(cases)}件）",
+                           anchor=f"cases-{facet_name}-{term.slug}")
+            writer.add(case_cards(cases, library, writer.uri, directory_urls))
+    meta = {key: doc.meta.get(key) for key in GUIDE_PASSED_ON if key in doc.meta}
+    if isinstance(doc.meta.get("description"), str):
+        meta["description"] = doc.meta.get("description")
+    if isinstance(doc.meta.get("title"), str):
+        title = str(doc.meta.get("title"))
+    page = writer.page(title, meta=meta)
+    page.headings = [*doc.headings, *page.headings]
+    return page
+
+
+def site_pages(library: Library, related: Callable[[Case], list[Related]],
+               directory_urls: bool = True) -> list[Page]:
+    """Every page of the site, in a stable order: guides, cases, generated pages."""
+    pages = [guide_page(g, library, directory_urls) for g in library.guides]
+    pages += [case_page(c, library, related(c), directory_urls) for c in library.cases]
+    pages += generated_pages(library, directory_urls)
+    return pages
+
+
+__all__ = ["Page", "site_pages", "case_page", "guide_page", "generated_pages", "badge_html",
+           "CASE_INDEX_URI", "MATRIX_URI"]

@@ -13,22 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from casebook.facets import related_weights
 from casebook.model import Case
 from casebook.vocabulary import Term
 
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "wall": 3.0,
-    "approach": 2.0,
-    "theme": 1.5,
-    "skill": 1.0,
-    "industry": 1.0,
-    "step": 0.5,
-    "employees": 0.5,
-    "supporter": 0.5,
-    "prefecture": 0.25,
-    # weight of text similarity 1.0 (the most similar case); 0 turns text off
-    "text": 2.0,
-}
+# Weight of a shared term per facet, and of text similarity ("text"): casebook/facets.py.
+DEFAULT_WEIGHTS: dict[str, float] = related_weights()
 
 # Text similarity below this is not worth naming as a reason.
 SIMILAR_TEXT = 0.5

@@ -1,45 +1,53 @@
-"""The fields a case's front matter may have, which facet each draws from, and which are internal."""
+"""The front-matter fields of each kind of file: their types, which are internal, which facet.
+
+Facet fields (walls, industry …) come from the facet registry (`casebook/facets.py`).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from casebook.facets import FACETS
+
 
 @dataclass(frozen=True)
 class Field:
-    """One front-matter field of a case."""
+    """One front-matter field."""
 
     name: str
     facet: str | None = None  # vocabulary facet its values come from
     many: bool = False  # a list of terms rather than one
     required: bool = False
-    # Internal fields are read and checked but never reach any output (pages, indexes, JSON).
+    # Internal fields are read and checked but dropped before anything is rendered.
     internal: bool = False
+    # "text" (one line of text), "mapping", or "any" (checked elsewhere)
+    type: str = "text"
+    # Published as it is written (printed on a page): scanned like the body.
+    published: bool = False
     help: str = ""
 
+
+_FACET_FIELDS = tuple(
+    Field(spec.field, facet=spec.name, many=spec.many, required=spec.required, published=True)
+    for spec in FACETS if spec.field
+)
 
 CASE_FIELDS: dict[str, Field] = {
     f.name: f
     for f in (
         Field("id", required=True, help="ASCII slug, unique; the page is /cases/<id>/"),
-        Field("title", required=True),
-        Field("alias", required=True, help="A社, B社 …"),
+        Field("title", required=True, published=True),
+        Field("alias", required=True, published=True, help="A社, B社 …"),
         Field("kind", required=True, help="precedent | exercise"),
-        Field("industry", facet="industry", required=True),
-        Field("industry_detail"),
-        Field("prefecture", facet="prefecture"),
-        Field("employees", facet="employees"),
-        Field("supporter", facet="supporter", required=True),
-        Field("themes", facet="theme", many=True, required=True),
-        Field("walls", facet="wall", many=True, required=True),
-        Field("approaches", facet="approach", many=True, required=True),
-        Field("steps", facet="step", many=True),
-        Field("source", help="required for precedents"),
+        *_FACET_FIELDS,
+        Field("industry_detail", published=True),
+        Field("source", published=True, help="required for precedents"),
         Field("status", required=True, help="published | draft"),
-        Field("anonymization", help="{allow: [{text: …, reason: …}]}"),
-        Field("internal_notes", internal=True, help="支援者の内部メモ (never published)"),
-        Field("contact", internal=True, help="担当者の連絡先 (never published)"),
-        Field("client_name", internal=True, help="実際の企業名 (never published)"),
+        Field("anonymization", type="mapping", help="{allow: [{text: …, reason: …}]}"),
+        Field("internal_notes", internal=True, type="any",
+              help="支援者の内部メモ (never published)"),
+        Field("contact", internal=True, type="any", help="担当者の連絡先 (never published)"),
+        Field("client_name", internal=True, type="any", help="実際の企業名 (never published)"),
     )
 }
 
@@ -47,5 +55,20 @@ KINDS = {"precedent": "先行事例", "exercise": "演習事例"}
 STATUSES = ("published", "draft")
 INTERNAL_FIELDS = frozenset(f.name for f in CASE_FIELDS.values() if f.internal)
 
-# Keys a guide's front matter may have (MkDocs and Material keys pass through untouched).
-GUIDE_KEYS = frozenset({"explains", "title", "description", "hide", "icon", "status", "template"})
+# A guide's front matter: ours (explains) and the MkDocs / Material keys we pass on.
+GUIDE_FIELDS: dict[str, Field] = {
+    f.name: f
+    for f in (
+        Field("explains", type="mapping", help="{wall: 見えない}"),
+        Field("title", published=True),
+        Field("description", published=True),
+        Field("hide", type="any"),
+        Field("icon", type="text"),
+        Field("status", type="text"),
+        Field("template", type="text"),
+    )
+}
+GUIDE_PASSED_ON = ("hide", "icon", "status", "template")
+
+# Case ids that would replace a page the site generates in cases/.
+RESERVED_IDS = frozenset({"index"})

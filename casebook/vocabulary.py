@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from casebook.facets import FACETS
 from casebook.problems import CheckError, Problem, closest
+from casebook.sources import decode, load_yaml, node_lines
 
 
 @dataclass(frozen=True)
@@ -24,9 +27,17 @@ class Term:
     synonyms: tuple[str, ...] = ()
     group: str = ""
     code: str = ""
+    # Where the term is defined in taxonomy.yml (its '- slug:' line), for messages.
+    line: int = field(default=0, compare=False)
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every spelling an author may write for it: label, synonyms, code, slug."""
+        return tuple(dict.fromkeys(n for n in (self.label, *self.synonyms, self.code, self.slug)
+                                   if n))
 
 
 @dataclass
@@ -39,6 +50,7 @@ class Facet:
     path: str
     description: str
     terms: list[Term] = field(default_factory=list)
+    line: int = 0
     _lookup: dict[str, Term] = field(default_factory=dict, repr=False)
 
     def add(self, term: Term) -> None:
@@ -72,12 +84,26 @@ def normalize(value: str) -> str:
     return _PUNCT.sub("", unicodedata.normalize("NFKC", value)).lower()
 
 
+@dataclass(frozen=True)
+class VocabularyText:
+    """A text of the vocabulary that pages publish (a label, a description), and its line."""
+
+    text: str
+    line: int
+    field: str
+
+
 class Vocabulary:
     """All facets, looked up by name."""
 
-    def __init__(self, facets: list[Facet], path: Path | None = None) -> None:
+    def __init__(self, facets: list[Facet], path: Path | None = None,
+                 display: str = "content/taxonomy.yml", allowed: tuple[str, ...] = ()) -> None:
         self.facets = {f.name: f for f in facets}
         self.path = path
+        self.display = display
+        # Deliberate anonymisation exceptions in the vocabulary's own texts (a public body
+        # named in the source document): `anonymization: {allow: [{text, reason}]}`.
+        self.allowed = allowed
 
     def __getitem__(self, name: str) -> Facet:
         return self.facets[name]
@@ -85,61 +111,156 @@ class Vocabulary:
     def __contains__(self, name: str) -> bool:
         return name in self.facets
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Facet]:
         return iter(self.facets.values())
 
+    def texts(self) -> Iterator[VocabularyText]:
+        """What the generated pages print from the vocabulary (for the anonymisation check)."""
+        for facet in self:
+            yield VocabularyText(facet.label, facet.line, f"{facet.name}.label")
+            yield VocabularyText(facet.description, facet.line, f"{facet.name}.description")
+            for term in facet.terms:
+                where = f"{facet.name}.{term.slug}"
+                for name, value in (("label", term.label), ("description", term.description),
+                                    ("group", term.group), ("code", term.code),
+                                    ("slug", term.slug)):
+                    if value:
+                        yield VocabularyText(value, term.line, f"{where}.{name}")
+                for synonym in term.synonyms:
+                    yield VocabularyText(synonym, term.line, f"{where}.synonyms")
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+_TEXT_KEYS = ("label", "label_en", "description", "group", "code", "slug")
 
 
 def load_vocabulary(path: Path, display: str | None = None) -> Vocabulary:
     """Read and check the taxonomy file; raise CheckError listing every problem."""
     display = display or str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data_bytes = Path(path).read_bytes()
     except FileNotFoundError:
         raise CheckError([Problem(display, 0, "", "vocabulary file not found")]) from None
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        line = getattr(getattr(error, "problem_mark", None), "line", -1) + 1
-        raise CheckError([Problem(display, line, "", f"broken YAML: {error}")]) from None
     problems: list[Problem] = []
-    facets: list[Facet] = []
-    if not isinstance(data, dict) or not isinstance(data.get("facets"), dict):
-        raise CheckError([Problem(display, 1, "facets", "expected a mapping 'facets:'")])
-    for name, spec in data["facets"].items():
-        facet = Facet(
-            name=name,
-            label=spec.get("label", name),
-            label_en=spec.get("label_en", ""),
-            path=spec.get("path", name),
-            description=spec.get("description", ""),
-        )
-        for raw in spec.get("terms") or []:
-            slug = str(raw.get("slug", ""))
-            if not _SLUG.match(slug):
-                problems.append(
-                    Problem(display, 0, f"{name}.slug", f"slug must be lowercase ASCII, got '{slug}'")
-                )
-            term = Term(
-                facet=name,
-                slug=slug,
-                label=str(raw.get("label", "")),
-                label_en=str(raw.get("label_en", "")),
-                description=str(raw.get("description", "") or "").strip(),
-                synonyms=tuple(str(s) for s in raw.get("synonyms") or ()),
-                group=str(raw.get("group", "") or ""),
-                code=str(raw.get("code", "") or ""),
-            )
-            for key in (term.slug, term.label, term.code, *term.synonyms):
-                other = facet.get(key) if key else None
-                if other is not None and other != term:
-                    problems.append(
-                        Problem(display, 0, name, f"'{key}' names both '{other.label}' and '{term.label}'")
-                    )
-            facet.add(term)
-        facets.append(facet)
+    text = decode(data_bytes, display, problems)
+    if text is None:
+        raise CheckError(problems)
+    data, node = load_yaml(text, display, problems, first_line=1)
     if problems:
         raise CheckError(problems)
-    return Vocabulary(facets, path)
+    if not isinstance(data, dict) or not isinstance(data.get("facets"), dict):
+        raise CheckError([Problem(display, 1, "facets", "expected a mapping 'facets:'")])
+    facets_node = next(v for k, v in node.value if k.value == "facets")
+    facet_nodes = {str(k.value): v for k, v in facets_node.value}
+    facets: list[Facet] = []
+    for name, spec in data["facets"].items():
+        facet_node = facet_nodes[str(name)]
+        line = facet_node.start_mark.line + 1
+        if not isinstance(spec, dict):
+            problems.append(Problem(display, line, str(name), "expected label, path and terms"))
+            continue
+        facet = Facet(name=str(name), label=_text(spec, "label", str(name)),
+                      label_en=_text(spec, "label_en"), path=_text(spec, "path", str(name)),
+                      description=_text(spec, "description").strip(), line=line)
+        term_items = spec.get("terms") or []
+        term_nodes = _terms_node(facet_node)
+        if not isinstance(term_items, list):
+            problems.append(Problem(display, line, f"{name}.terms", "expected a list of terms"))
+            term_items = []
+        for index, raw in enumerate(term_items):
+            term_line = (term_nodes[index].start_mark.line + 1
+                         if index < len(term_nodes) else line)
+            if not isinstance(raw, dict):
+                problems.append(Problem(display, term_line, f"{name}.terms",
+                                        "expected 'slug:', 'label:' …", str(raw)))
+                continue
+            lines = (node_lines(term_nodes[index], first_line=1)
+                     if index < len(term_nodes) else {})
+            term = _term(facet, raw, term_line, lines, display, problems)
+            if term is not None:
+                facet.add(term)
+        facets.append(facet)
+    known = {f.name for f in facets}
+    for spec in FACETS:
+        if spec.name not in known:
+            problems.append(Problem(display, 1, "facets", f"facet '{spec.name}' is missing",
+                                    spec.name))
+    allowed = _allowed(data.get("anonymization"), display, node_lines(node, first_line=1),
+                       problems)
+    if problems:
+        raise CheckError(problems)
+    return Vocabulary(facets, Path(path), display, allowed)
+
+
+def _allowed(config: object, display: str, lines: dict[str, int],
+             problems: list[Problem]) -> tuple[str, ...]:
+    if config is None:
+        return ()
+    line = lines.get("anonymization", 1)
+    entries = config.get("allow") if isinstance(config, dict) else None
+    if not isinstance(entries, list):
+        problems.append(Problem(display, line, "anonymization",
+                                "expected 'allow:' with a list of {text: …, reason: …}"))
+        return ()
+    allowed = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not entry.get("text") or not entry.get("reason"):
+            problems.append(Problem(display, line, f"anonymization.allow[{index}]",
+                                    "each exception needs 'text' and 'reason'", str(entry)))
+            continue
+        allowed.append(str(entry["text"]))
+    return tuple(allowed)
+
+
+def _text(spec: dict, key: str, default: str = "") -> str:
+    value = spec.get(key, default)
+    return "" if value is None else str(value)
+
+
+def _terms_node(facet_node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(facet_node, yaml.MappingNode):
+        for key, value in facet_node.value:
+            if key.value == "terms" and isinstance(value, yaml.SequenceNode):
+                return list(value.value)
+    return []
+
+
+def _term(facet: Facet, raw: dict, line: int, lines: dict[str, int], display: str,
+          problems: list[Problem]) -> Term | None:
+    name = facet.name
+    slug = str(raw.get("slug", ""))
+    if not _SLUG.fullmatch(slug):
+        problems.append(Problem(display, lines.get("slug", line), f"{name}.slug",
+                                f"slug must be lowercase ASCII letters, digits and '-', "
+                                f"got '{slug}'", slug))
+        return None
+    for key in _TEXT_KEYS:
+        if key in raw and raw[key] is not None and not isinstance(raw[key], (str, int)):
+            problems.append(Problem(display, lines.get(key, line), f"{name}.{slug}.{key}",
+                                    f"expected text, got {type(raw[key]).__name__}"))
+    synonyms = raw.get("synonyms")
+    synonyms = [] if synonyms is None else synonyms
+    if not isinstance(synonyms, list):
+        problems.append(Problem(display, lines.get("synonyms", line), f"{name}.{slug}.synonyms",
+                                "expected a list, e.g. [付いて来ない, ついてこない]"))
+        synonyms = ()
+    term = Term(
+        facet=name,
+        slug=slug,
+        label=str(raw.get("label", "") or ""),
+        label_en=str(raw.get("label_en", "") or ""),
+        description=str(raw.get("description", "") or "").strip(),
+        synonyms=tuple(str(s) for s in synonyms),
+        group=str(raw.get("group", "") or ""),
+        code=str(raw.get("code", "") or ""),
+        line=line,
+    )
+    if not term.label:
+        problems.append(Problem(display, line, f"{name}.{slug}.label", "missing label"))
+    for key in (term.slug, term.label, term.code, *term.synonyms):
+        other = facet.get(key) if key else None
+        if other is not None and other != term:
+            problems.append(Problem(display, line, name,
+                                    f"'{key}' names both '{other.label}' and '{term.label}'",
+                                    key))
+    return term

@@ -1,4 +1,4 @@
-"""Options of the `casebook` MkDocs plugin."""
+"""Options of the `casebook` MkDocs plugin (the same names as pipeline.options.BuildOptions)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ class CasebookConfig(Config):
 
     drafts = c.Optional(c.Type(bool))
     """Include `status: draft` cases; unset means only in `mkdocs serve`."""
+    edition = c.Choice(("learner", "trainer"), default="learner")
+    """`trainer` also publishes teaching notes (```teaching-note blocks)."""
 
     related_limit = c.Type(int, default=5)
     """How many related cases a case page lists."""

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
 
-from casebook.japanese import SplitMode, tokenizer
+from casebook.japanese import analyse, fold, part_of_speech
 
 # Parts of speech (Sudachi's first level) that carry no meaning on their own in a search.
 DROPPED_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
@@ -21,65 +20,61 @@ DROPPED_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
 # judged queries keeping or dropping it measures the same (MAP@10 0.913 / 0.914).
 KEPT_AUXILIARIES = frozenset({"ない", "ぬ", "ず"})
 
-# Sudachi refuses inputs over about 48 KB; lines longer than this are cut at sentence ends.
-_MAX_CHUNK = 4000
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])")
+# What `prepare` puts before a field value whose words are already known (see there).
+PREPARED = "\x02cb1\x03"
+_POSITION = "\x1e"  # between positions
+_ALTERNATIVE = "\x1f"  # between the word and its pieces at one position
+_ENTRY = "\x1d"  # between the surface, normalised form and part of speech of one entry
 
 
-class Morph(NamedTuple):
-    """One analysed word (or piece of a word) of a line, offsets relative to the line."""
+class Word(NamedTuple):
+    """A word (or piece) as the index sees it: surface, normalised form, part of speech."""
 
-    start: int
-    end: int
     surface: str
     normalized: str
     pos: str
 
 
-class Word(NamedTuple):
-    """A mode-C word with its mode-A pieces (empty when it does not split)."""
+def _words(line: str) -> Iterator[tuple[Word, ...]]:
+    """Per position of a line: its mode-C word and that word's mode-A pieces."""
+    for morph in analyse(fold(line).text):
+        word = Word(morph.surface, morph.normalized, part_of_speech(morph.pos)[0])
+        pieces = tuple(Word(p.surface, p.normalized, part_of_speech(p.pos)[0])
+                       for p in morph.pieces)
+        yield (word, *pieces)
 
-    morph: Morph
-    pieces: tuple[Morph, ...]
+
+def prepare(text: str) -> str:
+    """A field value with its words already cut, for an index written elsewhere.
+
+    The process that reads a case file analyses its text once (casebook.japanese.analyse,
+    shared with the anonymisation check) and hands the index this string; the tokenizer
+    below reads the words back instead of running Sudachi again.
+    """
+    positions = []
+    for line in text.splitlines():
+        if line.strip():
+            positions.extend(_ALTERNATIVE.join(_ENTRY.join(w) for w in words)
+                             for words in _words(line))
+    return PREPARED + _POSITION.join(positions)
+
+
+def _prepared(value: str) -> Iterator[tuple[Word, ...]]:
+    body = value[len(PREPARED):]
+    if not body:
+        return
+    for position in body.split(_POSITION):
+        yield tuple(Word(*entry.split(_ENTRY)) for entry in position.split(_ALTERNATIVE))
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
-    """Lines of `text` with their offsets, long lines cut at sentence ends for Sudachi.
-
-    Line ends are left off, so a section's last line and the same line inside body are one
-    entry of the analyse_line cache.
-    """
+    """Non-blank lines of `text` with their offsets (line ends left off)."""
     offset = 0
     for ended in text.splitlines(keepends=True):
         line = ended.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-        if not line.strip():
-            offset += len(ended)
-            continue
-        if len(line) <= _MAX_CHUNK:
+        if line.strip():
             yield offset, line
-        else:
-            start = offset
-            for sentence in _SENTENCE_END.split(line):
-                for cut in range(0, len(sentence), _MAX_CHUNK):
-                    yield start + cut, sentence[cut : cut + _MAX_CHUNK]
-                start += len(sentence)
         offset += len(ended)
-
-
-def _morph(m) -> Morph:
-    return Morph(m.begin(), m.end(), m.surface(), m.normalized_form(), m.part_of_speech()[0])
-
-
-# The body field repeats every section line, so caching by line halves the Sudachi work of
-# an index build (bench/search.py). Module level, so it is never pickled with the schema.
-@functools.lru_cache(maxsize=16384)
-def analyse_line(line: str) -> tuple[Word, ...]:
-    """Sudachi's mode-C words of one line, each with its mode-A pieces."""
-    words = []
-    for m in tokenizer("C").tokenize(line):
-        pieces = m.split(SplitMode.A)
-        words.append(Word(_morph(m), tuple(_morph(p) for p in pieces) if len(pieces) > 1 else ()))
-    return tuple(words)
 
 
 class SudachiTokenizer(Tokenizer):
@@ -125,21 +120,40 @@ class SudachiTokenizer(Tokenizer):
             return
         pieces = self.pieces and mode != "query"
         pos = start_pos
-        for offset, line in _chunks(value):
-            for word in analyse_line(line):
-                for morph in (word.morph, *word.pieces) if pieces else (word.morph,):
-                    t.text = morph.surface
-                    t.normalized = morph.normalized
-                    t.tag = morph.pos
+        if value.startswith(PREPARED):  # words cut by the process that read the case
+            for words in _prepared(value):
+                for word in words if pieces else words[:1]:
+                    t.text, t.normalized, t.tag = word
                     t.boost = 1.0
                     t.stopped = False
                     if keeporiginal:
-                        t.original = morph.surface
+                        t.original = word.surface
+                    if positions:
+                        t.pos = pos
+                    yield t
+                pos += 1
+            return
+        for offset, line in _chunks(value):
+            folded = fold(line)
+            for morph in analyse(folded.text):
+                entries = [(morph.surface, morph.normalized, morph.pos, morph.begin, morph.end)]
+                if pieces:
+                    entries += [(p.surface, p.normalized, p.pos, p.begin, p.end)
+                                for p in morph.pieces]
+                for surface, normalized, pos_id, begin, end in entries:
+                    t.text = surface
+                    t.normalized = normalized
+                    t.tag = part_of_speech(pos_id)[0]
+                    t.boost = 1.0
+                    t.stopped = False
+                    if keeporiginal:
+                        t.original = surface
                     if positions:
                         t.pos = pos
                     if chars:
-                        t.startchar = start_char + offset + morph.start
-                        t.endchar = start_char + offset + morph.end
+                        first, last = folded.span(begin, end) if end > begin else (begin, end)
+                        t.startchar = start_char + offset + first
+                        t.endchar = start_char + offset + last
                     yield t
                 pos += 1
 
@@ -291,18 +305,21 @@ def japanese_analyzer():
 
 
 def index_terms(text: str) -> Iterator[str]:
-    """The terms `japanese_analyzer()` indexes for `text`, in order, without Whoosh's tokens.
+    """The terms `japanese_analyzer()` indexes for `text` (or a `prepare`d value), in order.
 
-    The same words as the analyzer chain (tests/test_search.py checks they agree), at half
-    the cost: related-case keywords of every case are computed on each site build.
+    The same words as the analyzer chain (tests/test_search.py checks they agree), without
+    Whoosh's tokens: related-case keywords of every case are computed on each site build.
     """
     dropped, kept = DROPPED_POS, KEPT_AUXILIARIES
-    for _, line in _chunks(text):
-        for word in analyse_line(line):
-            for morph in (word.morph, *word.pieces):
-                if morph.pos in dropped and morph.normalized not in kept:
-                    continue
-                yield morph.normalized.lower()
+    if text.startswith(PREPARED):
+        positions = _prepared(text)
+    else:
+        positions = (words for _, line in _chunks(text) for words in _words(line))
+    for words in positions:
+        for word in words:
+            if word.pos in dropped and word.normalized not in kept:
+                continue
+            yield word.normalized.lower()
 
 
 def bigram_analyzer():

@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from whoosh.index import EmptyIndexError, Index
 
 from casebook.model import Case
 from casebook.vocabulary import Vocabulary
+from search import leftovers
 from search.errors import IndexMissing
 from search.schema import SCHEMA_VERSION, case_document, case_schema
 from search.searcher import SearchIndex
@@ -74,6 +74,7 @@ def build_index(
     drafts: bool = False,
     procs: int = 1,
     limitmb: int = 256,
+    documents: Mapping[str, dict] | None = None,
 ) -> IndexStats:
     """Index the cases into `directory`, replacing any index there in one rename.
 
@@ -90,11 +91,14 @@ def build_index(
     directory = Path(directory)
     check_replaceable(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{directory.name}.new-", dir=directory.parent))
+    leftovers.remove_stale(directory.parent, f".{directory.name}.new-")
+    leftovers.remove_stale(directory.parent, f".{directory.name}.old-")
+    building = leftovers.make(directory.parent, f".{directory.name}.new-")
     building.chmod(0o755)  # mkdtemp makes it private; the index is as readable as the project
     try:
         index = FileStorage(str(building)).create_index(case_schema())
-        count, labels = _write(index, cases, drafts=drafts, procs=procs, limitmb=limitmb)
+        count, labels = _write(index, cases, drafts=drafts, procs=procs, limitmb=limitmb,
+                               documents=documents)
         manifest = {"schema_version": SCHEMA_VERSION, "documents": count, "labels": labels}
         (building / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                          encoding="utf-8")
@@ -140,7 +144,7 @@ def memory_index(
 
 def _write(
     index: Index, cases: Iterable[Case], *, drafts: bool = False, procs: int = 1,
-    limitmb: int = 256,
+    limitmb: int = 256, documents: Mapping[str, dict] | None = None,
 ) -> tuple[int, dict[str, dict[str, str]]]:
     labels: dict[str, dict[str, str]] = {}
     count = 0
@@ -150,7 +154,8 @@ def _write(
         for case in cases:
             if case.is_draft and not drafts:
                 continue
-            writer.add_document(**case_document(case))
+            prepared = documents.get(case.id) if documents is not None else None
+            writer.add_document(**(prepared or case_document(case)))
             count += 1
             for facet, terms in case.facets.items():
                 for term in terms:
@@ -181,7 +186,7 @@ def _swap(new: Path, directory: Path) -> None:
     if not directory.exists():
         os.replace(new, directory)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{directory.name}.old-", dir=directory.parent))
+    old = leftovers.make(directory.parent, f".{directory.name}.old-")
     # Two renames: the old index stays whole until the new one is complete and moved in.
     os.replace(directory, old / directory.name)
     os.replace(new, directory)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 import shutil
 import subprocess
@@ -40,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casebook.vocabulary import Vocabulary
+from search import leftovers
 from search.errors import SearchError
 
 # Where the search bundle goes, relative to the site: pages load it from <root>/pagefind/.
@@ -73,6 +75,8 @@ INDEX_LANGUAGE = "und"
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
 _TIMEOUT_SECONDS = 300
+# The copies Pagefind reads are written to <tmp>/casebook-pagefind-<pid>-<random>/.
+COPY_PREFIX = "casebook-pagefind-"
 
 
 class PagefindError(SearchError):
@@ -139,7 +143,10 @@ class SpellingVariants:
                              if all(len(spelling) > 1 for spelling in s)]
 
     @classmethod
-    def build(cls, vocabulary: Vocabulary | None, texts: Iterable[str]) -> SpellingVariants:
+    def build(cls, vocabulary: Vocabulary | None, texts: Iterable[str] = (),
+              pairs: Iterable[tuple[str, str]] = ()) -> SpellingVariants:
+        """From the vocabulary's synonyms, and the nouns of `texts` or already found `pairs`
+        of (surface, normalised form)."""
         groups: list[set[str]] = []
         if vocabulary is not None:
             for facet in vocabulary:
@@ -150,11 +157,10 @@ class SpellingVariants:
                         if _RUN.search(name):
                             by_reading[_reading(name)].add(name)
                     groups += by_reading.values()
-        nouns: dict[str, set[str]] = defaultdict(set)
-        for text in texts:
-            for surface, normalized in _nouns(text):
-                nouns[normalized] |= {surface, normalized}
-        return cls(groups, {n: s for n, s in nouns.items() if len(s) > 1})
+        spellings: dict[str, set[str]] = defaultdict(set)
+        for surface, normalized in itertools.chain(pairs, *(nouns(t) for t in texts)):
+            spellings[normalized] |= {surface, normalized}
+        return cls(groups, {n: s for n, s in spellings.items() if len(s) > 1})
 
     def of(self, text: str) -> list[str]:
         """Spellings the text does not use of words it does use."""
@@ -176,22 +182,25 @@ def _reading(text: str) -> str:
     return "".join(m.reading_form() for m in tokenizer("C").tokenize(text))
 
 
-def _nouns(text: str) -> Iterable[tuple[str, str]]:
-    """(surface, normalised form) of each noun written in kanji that could be respelt."""
-    from casebook.japanese import tokenizer
+def nouns(text: str) -> Iterable[tuple[str, str]]:
+    """(surface, normalised form) of each noun written in kanji that could be respelt.
 
-    for line in re.split(r"(?<=[\n。！？])", text):
-        # Sudachi refuses very long inputs; a site's sentences are far shorter than this.
-        for chunk in (line[i:i + 4000] for i in range(0, len(line), 4000)):
-            if not _RUN.search(chunk):
-                continue
-            for m in tokenizer("C").tokenize(chunk):
-                pos, surface, normalized = m.part_of_speech(), m.surface(), m.normalized_form()
-                # Kanji on both sides: 引継ぎ/引き継ぎ, 取組/取り組み. Not とき → 時 or E → e.
-                if (pos[0] == "名詞" and pos[1] != "数詞"
-                        and _KANJI.search(surface) and _KANJI.search(normalized)
-                        and not _LATIN.search(surface + normalized)):
-                    yield surface, normalized
+    From the shared analysis (casebook.japanese.analyse): a build has cut every published
+    line into words once already, for the anonymisation check.
+    """
+    from casebook.japanese import analyse, fold, part_of_speech
+
+    for line in text.split("\n"):
+        if not _RUN.search(line):
+            continue
+        for morph in analyse(fold(line).text):
+            pos = part_of_speech(morph.pos)
+            surface, normalized = morph.surface, morph.normalized
+            # Kanji on both sides: 引継ぎ/引き継ぎ, 取組/取り組み. Not とき → 時 or E → e.
+            if (pos[0] == "名詞" and pos[1] != "数詞"
+                    and _KANJI.search(surface) and _KANJI.search(normalized)
+                    and not _LATIN.search(surface + normalized)):
+                yield surface, normalized
 
 
 # A tag, comment, doctype or processing instruction; attribute values may hold ">".
@@ -370,7 +379,9 @@ class SiteIndexer:
         self.pages: dict[str, _Page | None] = {}
         self.added = 0  # other spellings written into the copies
         self._fresh: dict = {}
-        self._copy = Path(tempfile.mkdtemp(prefix="casebook-pagefind-"))
+        scratch = Path(tempfile.gettempdir())
+        leftovers.remove_stale(scratch, COPY_PREFIX)  # left by a build that was killed
+        self._copy = leftovers.make(scratch, COPY_PREFIX)
         self._written: set[str] = set()
 
     def add(self, path: str, html_text: str) -> None:
@@ -454,7 +465,7 @@ class SiteIndexer:
 def _run(command: list[str], site_dir: Path) -> str:
     try:
         run = subprocess.run(command, capture_output=True, text=True, timeout=_TIMEOUT_SECONDS,
-                             check=False)
+                             check=False, preexec_fn=leftovers.die_with_parent)
     except (OSError, subprocess.TimeoutExpired) as error:
         raise PagefindError(f"Pagefind could not index {site_dir}: {error}") from None
     output = run.stdout + run.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
+from casebook.facets import NAMES
 from casebook.model import (
     SECTION_APPROACH,
     SECTION_CHALLENGE,
@@ -11,7 +12,8 @@ from casebook.model import (
     SECTION_REQUEST,
     Case,
 )
-from search.analysis import bigram_analyzer, japanese_analyzer, query_words
+from casebook.urls import page_url
+from search.analysis import bigram_analyzer, japanese_analyzer, prepare, query_words
 
 # Bump when fields or analysis change: an index built by another version is rebuilt, not read.
 SCHEMA_VERSION = 2
@@ -26,10 +28,7 @@ SECTION_FIELDS = {
 
 # Keyword fields for filters and counts: every vocabulary facet a case is tagged with, plus
 # kind (precedent | exercise), which is not a facet but is filtered the same way.
-FACET_FIELDS = (
-    "wall", "approach", "skill", "industry", "supporter", "theme", "employees", "prefecture",
-    "step", "kind",
-)
+FACET_FIELDS = (*NAMES, "kind")
 
 # Fields a query searches by default, with their BM25F boosts. Measured on the judged queries
 # of tests/test_search_quality.py (33 queries, 19 cases; hit@3 / MRR / MAP@10), changing one
@@ -130,7 +129,7 @@ def case_document(case: Case) -> dict:
     meta = facets_text(case)
     document = {
         "id": case.id,
-        "url": case.url,
+        "url": page_url(case.src_uri),
         "summary": case.summary,
         "terms": case_terms(case),
         "alias": case.alias,
@@ -148,3 +147,24 @@ def case_document(case: Case) -> dict:
         if slugs:
             document[facet] = ",".join(slugs)
     return {key: value for key, value in document.items() if value not in ("", None)}
+
+
+# Fields Sudachi analyses; the stored ones keep the text as written (`_stored_` values).
+ANALYSED_FIELDS = ("alias", "title", "facets_text", "dialogue", "body", *SECTION_FIELDS)
+STORED_ANALYSED_FIELDS = frozenset({"alias", "title", "body"})
+
+
+def index_document(case: Case) -> dict:
+    """`case_document` with its text fields already cut into words (`analysis.prepare`).
+
+    Made in the process that read the case, from the analysis its anonymisation check did;
+    the process writing the index then only files the words (search/index.py).
+    """
+    document = case_document(case)
+    for name in ANALYSED_FIELDS:
+        if name in document:
+            raw = document[name]
+            document[name] = prepare(raw)
+            if name in STORED_ANALYSED_FIELDS:
+                document[f"_stored_{name}"] = raw
+    return document

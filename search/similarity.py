@@ -50,27 +50,16 @@ class KeywordSimilarity:
             self.vectors[case_id] = {term: w / norm for term, w in top}
 
     @classmethod
-    def from_cases(cls, cases: Iterable[Case], *, drafts: bool = False,
-                   cache: dict[str, Counter[str]] | None = None) -> KeywordSimilarity:
+    def from_cases(cls, cases: Iterable[Case], *, drafts: bool = False) -> KeywordSimilarity:
         """Analyse each case's text as the index does (Sudachi, normalised, no particles).
 
-        `cache` (text -> term counts) is kept between builds by `mkdocs serve`: only the
-        cases whose text changed are analysed again.
+        A build does not call this: the processes that read the cases count their terms
+        from the analysis they already made (pipeline/load.py); this is for tools and tests.
         """
-        from casebook.japanese import tokenizer
-        from casebook.parallel import map_in_processes
         from search.schema import case_body
 
         kept = [case for case in cases if drafts or not case.is_draft]
-        bodies = [case_body(case) for case in kept]
-        known = dict(cache) if cache is not None else {}
-        missing = list(dict.fromkeys(body for body in bodies if body not in known))
-        known.update(zip(missing, map_in_processes(_term_counts, missing, before_fork=tokenizer),
-                         strict=True))
-        if cache is not None:
-            cache.clear()  # texts no case has any more would only take memory
-            cache.update({body: known[body] for body in bodies})
-        return cls({case.id: known[body] for case, body in zip(kept, bodies, strict=True)})
+        return cls({case.id: _term_counts(case_body(case)) for case in kept})
 
     def similarity(self, case: Case, candidates: Iterable[Case]) -> dict[str, float]:
         """Cosine similarity of the candidates' keywords to `case`'s (0..1), by case id."""

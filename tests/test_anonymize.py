@@ -8,8 +8,20 @@ from pathlib import Path
 import pytest
 
 from casebook.anonymize import KINDS, Finding, load_private_terms, scan
+from casebook.parser import parse_document
+from casebook.vocabulary import load_vocabulary
+from tests.conftest import REPO
 
 DATA = Path(__file__).parent / "data" / "anonymize"
+VOCABULARY = load_vocabulary(REPO / "content" / "taxonomy.yml")
+
+
+def scan_markdown(text: str, allowed: tuple[str, ...] = ()) -> list[Finding]:
+    """What the check finds in a Markdown file: every text the parser records as published."""
+    doc = parse_document("x.md", "x.md", text, VOCABULARY, [])
+    return [finding for published in doc.texts
+            for finding in scan(published.text, first_line=published.line,
+                                speaker=published.field == "speaker", allowed=allowed)]
 PRIVATE_TERMS = ["サンライズ", "XYZ", "名栗"]
 
 
@@ -79,7 +91,7 @@ def test_clean_sentence_has_no_finding(sentence):
 
 def test_clean_case_file_with_its_exception_has_no_finding():
     text = (DATA / "case.md").read_text(encoding="utf-8")
-    assert scan(text, allowed=["埼玉県商工会議所連合会"]) == []
+    assert scan_markdown(text, allowed=("埼玉県商工会議所連合会",)) == []
 
 
 # --- deliberate exceptions ---------------------------------------------------------------
@@ -205,35 +217,42 @@ def test_city_in_a_street_address_is_reported_once_as_the_address():
 # --- Markdown ------------------------------------------------------------------------------
 
 
-def test_markdown_fence_content_is_not_scanned():
-    text = "例:\n```markdown\n田中社長（03-1234-5678）\n```\n本文。"
-    assert scan(text) == []
+def test_every_code_fence_is_scanned_because_it_is_published():
+    text = "例:\n```text\n田中社長（03-1234-5678）\n```\n本文。"
+    assert scan_markdown(text) == [Finding("person", "田中社長", 3, 1),
+                                   Finding("phone", "03-1234-5678", 3, 6)]
 
 
 def test_dialogue_fence_content_is_scanned():
-    line = "支援者[問いかけ]: 田中社長、5年後はどうなっていたいですか。"
-    text = f"```dialogue\n{line}\n```"
-    assert scan(text) == [Finding("person", "田中社長", 2, line.index("田中社長") + 1)]
+    line = "田中社長、5年後はどうなっていたいですか。"
+    text = f"```dialogue\n支援者[問いかけ]: {line}\n```"
+    assert scan_markdown(text) == [Finding("person", "田中社長", 2, 1)]
 
 
 def test_dialogue_speaker_with_a_personal_name_is_reported():
     text = "```dialogue\n山田太郎: 社員が自分で考える会社にしたい。\n社長: そうですね。\n```"
-    assert scan(text) == [Finding("person", "山田太郎", 2, 1)]
-
-
-def test_front_matter_source_url_is_reported():
-    text = "---\nid: a\nsource: https://www.chusho.meti.go.jp/keiei/index.html\n---\n本文。"
-    assert scan(text) == [Finding("url", "https://www.chusho.meti.go.jp/keiei/index.html", 3, 9)]
+    assert scan_markdown(text) == [Finding("person", "山田太郎", 2, 1)]
 
 
 def test_annotation_text_is_scanned_and_its_attributes_are_not():
-    text = '[田中社長は場当たり的だった]{wall=見えない note="佐藤様"}'
-    assert scan(text) == [Finding("person", "田中社長", 1, 2)]
+    text = '[田中社長は場当たり的だった]{wall=見えない anon="佐藤様"}'
+    assert scan_markdown(text) == [Finding("person", "田中社長", 1, 1)]
 
 
-def test_url_of_a_markdown_link_stops_at_the_closing_parenthesis():
-    findings = scan("[会社案内](https://example.jp/about)を見た。")
-    assert findings == [Finding("url", "https://example.jp/about", 1, 8)]
+def test_markup_inside_a_name_is_read_as_the_reader_sees_it():
+    assert scan_markdown("取引先の**株式**会社山田に納品した。") == [
+        Finding("company", "株式会社山田", 1, 5)]
+
+
+def test_character_reference_is_decoded_before_the_private_term_is_looked_for():
+    doc = parse_document("x.md", "x.md", "取引先は秘密山&#21830;店です。", VOCABULARY, [])
+    assert [f.text for t in doc.texts for f in scan(t.text, private_terms=["秘密山商店"])] == \
+        ["秘密山商店"]
+
+
+def test_address_of_a_markdown_link_is_published_and_scanned():
+    findings = scan_markdown("[会社案内](https://example.jp/about)を見た。")
+    assert findings == [Finding("url", "https://example.jp/about", 1, 1)]
 
 
 def test_first_line_offsets_line_numbers():

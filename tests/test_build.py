@@ -109,7 +109,8 @@ def test_draft_is_left_out_of_build_pages_and_counts(project: Project) -> None:
 def test_guide_lists_cases_it_explains(project: Project) -> None:
     project.case()
     project.write("content/method/mienai.md",
-                  "---\nexplains: {wall: 見えない}\n---\n# 見えない壁\n\n[見えない]{wall=見えない}壁とは。\n")
+                  "---\nexplains: {wall: 見えない}\n---\n# 見えない壁\n\n"
+                  "[見えない]{wall=見えない}壁とは。\n")
     project.build()
     page = project.page("method/mienai")
     assert "「見えない」の事例（1件）" in text_of(page)
@@ -187,11 +188,11 @@ def test_a_failure_in_the_index_process_fails_the_build_with_its_error(
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("search.background.build_index", disk_full)  # the forked child's too
+    monkeypatch.setattr("pipeline.build.build_index", disk_full)  # the forked child's too
     project.case()
     with pytest.raises(Abort):
         project.build()
-    assert ("building the search data failed: OSError: [Errno 28] No space left on device"
+    assert ("building the search index failed: OSError: [Errno 28] No space left on device"
             in caplog.text)
 
 

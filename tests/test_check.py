@@ -1,4 +1,5 @@
-"""Every problem a case author can make is reported with file, line, field, value and a suggestion."""
+"""Every problem a case author can make is reported with file, line, field, value and a
+suggestion."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from casebook.problems import CheckError
-from casebook.reader import load_library
+from pipeline.load import load_library
 from tests.conftest import Project
 
 
@@ -127,12 +128,21 @@ def test_precedent_without_source(project: Project) -> None:
 
 
 def test_duplicate_id_names_both_files(project: Project) -> None:
+    # Ids match file names, so a duplicate is the same name in two folders of cases/.
     project.case("a-parts")
-    project.case("a-parts-copy", id="a-parts", alias="B社")
-    assert ("cases/a-parts.md:2: id: duplicate id 'a-parts' (also used by cases/a-parts-copy.md)"
+    project.write("cases/2024/a-parts.md", (project.root / "cases/a-parts.md").read_text("utf-8")
+                  .replace("alias: A社", "alias: B社"))
+    assert ("cases/a-parts.md:2: id: duplicate id 'a-parts' (also used by cases/2024/a-parts.md)"
             in problems_of(project)) or (
-        "cases/a-parts-copy.md:2: id: duplicate id 'a-parts' (also used by cases/a-parts.md)"
+        "cases/2024/a-parts.md:2: id: duplicate id 'a-parts' (also used by cases/a-parts.md)"
         in problems_of(project))
+
+
+def test_id_must_be_the_file_name(project: Project) -> None:
+    project.case("a-parts-copy", id="a-parts")
+    assert ("cases/a-parts-copy.md:2: id: id 'a-parts' differs from the file name "
+            "'a-parts-copy': make them the same — did you mean 'a-parts-copy'?"
+            in problems_of(project))
 
 
 def test_all_problems_of_a_run_are_reported_together(project: Project) -> None:
@@ -153,7 +163,7 @@ def test_guide_explains_unknown_term(project: Project) -> None:
 def test_check_command_exits_nonzero_with_same_messages(project: Project) -> None:
     project.case(walls="見えな, 付いてこない")
     result = subprocess.run(
-        [sys.executable, "-m", "casebook.cli", "check", "--root", str(project.root)],
+        [sys.executable, "-m", "pipeline.cli", "check", "--root", str(project.root)],
         capture_output=True, text=True,
     )
     assert result.returncode == 1
@@ -163,7 +173,7 @@ def test_check_command_exits_nonzero_with_same_messages(project: Project) -> Non
 def test_check_command_reports_ok(project: Project) -> None:
     project.case()
     result = subprocess.run(
-        [sys.executable, "-m", "casebook.cli", "check", "--root", str(project.root)],
+        [sys.executable, "-m", "pipeline.cli", "check", "--root", str(project.root)],
         capture_output=True, text=True,
     )
     assert result.returncode == 0, result.stderr
@@ -185,7 +195,8 @@ def test_failed_build_writes_nothing_and_keeps_old_site(project: Project, caplog
 def test_identifying_detail_fails_the_check_with_line_and_text(project: Project) -> None:
     path = project.case()
     path.write_text(path.read_text("utf-8").replace(
-        "目標年商を達成した。", "目標年商を達成した。田中社長は 048-123-4567 まで連絡をくれた。"), "utf-8")
+        "目標年商を達成した。", "目標年商を達成した。田中社長は 048-123-4567 まで連絡をくれた。"),
+        "utf-8")
     line = line_of(project, "cases/a-parts.md", "田中社長")
     report = problems_of(project)
     assert f"cases/a-parts.md:{line}: anonymization: possible personal name" in report
@@ -203,7 +214,7 @@ def test_check_spread_over_processes_reports_the_same_problems_in_file_order(
     project.write("cases/c-farm.md", (project.root / "cases/c-farm.md").read_text("utf-8")
                   .replace("walls: [見えない, 付いてこない]", "walls: [見えな, 付いてこない]"))
     in_this_process = problems_of(project)
-    monkeypatch.setattr("casebook.parallel.MIN_ITEMS", 2)
+    monkeypatch.setattr("pipeline.workers.MIN_ITEMS", 2)
     spread = problems_of(project)
     assert spread == in_this_process
     assert spread.index("b-shop.md") < spread.index("c-farm.md") < spread.index("d-inn.md")
@@ -214,9 +225,11 @@ def test_inline_anon_marker_allows_exactly_that_text(project: Project) -> None:
     path = project.case()
     path.write_text(path.read_text("utf-8").replace(
         "目標年商を達成した。",
-        '[関東経済産業局]{anon="公的機関名（公開資料に記載）"}の支援で目標年商を達成した。'), "utf-8")
+        '[関東経済産業局]{anon="公的機関名（公開資料に記載）"}の支援で目標年商を達成した。'),
+        "utf-8")
     load_library(project.root)  # no CheckError
-    path.write_text(path.read_text("utf-8").replace("の支援で", "と東北経済産業局の支援で"), "utf-8")
+    path.write_text(path.read_text("utf-8").replace("の支援で", "と東北経済産業局の支援で"),
+                    "utf-8")
     assert "'東北経済産業局'" in problems_of(project)
 
 
@@ -230,7 +243,7 @@ def test_private_term_in_any_width_or_kana_fails(project: Project) -> None:
 
 def test_read_cache_reads_changed_files_again_and_keeps_reporting_problems(
         project: Project) -> None:
-    from casebook.reader import ReadCache
+    from pipeline.load import ReadCache
 
     cache = ReadCache()
     path = project.case()

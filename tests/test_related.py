@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from casebook.model import Case, Document
 from casebook.related import DEFAULT_WEIGHTS, related_cases
+from casebook.sources import FrontMatter
 from casebook.vocabulary import Term
 
 WALL_TSUITE = Term("wall", "tsuitekonai", "付いてこない")
@@ -20,8 +19,8 @@ def case(case_id: str, *terms: Term, status: str = "published") -> Case:
     facets: dict[str, list[Term]] = {}
     for term in terms:
         facets.setdefault(term.facet, []).append(term)
-    doc = Document(path=Path(f"{case_id}.md"), rel_path=f"cases/{case_id}.md", meta={},
-                   meta_lines={}, title=f"{case_id} の事例", body="", body_line=1)
+    doc = Document(path=f"cases/{case_id}.md", uri=f"cases/{case_id}.md", meta=FrontMatter(),
+                   title=f"{case_id} の事例", title_line=1, body_line=1)
     return Case(id=case_id, doc=doc, alias=case_id.upper(), kind="precedent", status=status,
                 source="", industry_detail="", facets=facets)
 

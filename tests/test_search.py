@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.reader import load_library
+from pipeline.load import load_library
 from search import (
     EmptyQuery,
     IndexMissing,
@@ -208,8 +208,9 @@ def test_facet_counts_cover_every_hit_not_just_the_page(index):
 
 def test_hit_names_the_facets_the_query_matched(index):
     hit = index.search("付いてこない 製造業").hits[0]
+    # In the order of the facet table (casebook/facets.py): walls first.
     assert [(m.facet, m.label) for m in hit.matched] == [
-        ("industry", "製造業"), ("wall", "付いてこない")
+        ("wall", "付いてこない"), ("industry", "製造業")
     ]
 
 
@@ -357,7 +358,8 @@ def test_negation_is_part_of_the_query(tmp_path):
     positive = (FIXTURE / "cases" / "b-analyzer.md").read_text(encoding="utf-8")
     positive = positive.replace("id: b-analyzer", "id: e-positive").replace(
         "大学との共同開発が始まり、試作品が完成した。", "社員が付いてくるようになった。")
-    (tmp_path / "proj" / "cases" / "b-analyzer.md").write_text(positive, encoding="utf-8")
+    (tmp_path / "proj" / "cases" / "b-analyzer.md").unlink()
+    (tmp_path / "proj" / "cases" / "e-positive.md").write_text(positive, encoding="utf-8")
     changed = load_library(tmp_path / "proj")
     with memory_index(changed.cases, changed.vocabulary) as index:
         assert index.search("社員が付いてこない").ids[:2] == ["a-parts", "c-grocer"]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from casebook.cli import main
+from pipeline.cli import main
+from tests.conftest import Project  # noqa: F401 - the project fixture
 
 FIXTURE = Path(__file__).parent / "fixtures" / "search" / "unit"
 
@@ -62,7 +64,7 @@ def test_search_prints_table_with_marked_snippet(indexed, capsys):
 def test_search_table_names_matched_facets(indexed, capsys):
     _, out, _ = run(capsys, "search", "--root", str(indexed), "付いてこない", "製造業")
     row = next(line for line in out.splitlines() if line.startswith("A社"))
-    assert row.endswith("製造業・付いてこない")
+    assert row.endswith("付いてこない・製造業")
 
 
 def test_search_says_when_it_fell_back_to_or(indexed, capsys):
@@ -117,7 +119,17 @@ def test_related_unknown_id_suggests_the_closest(indexed, capsys):
     assert "no case 'a-part'" in err and "did you mean 'a-parts'" in err
 
 
-def test_related_without_index_compares_tags_only(root, capsys):
-    code, out, err = run(capsys, "related", "--root", str(root), "a-parts")
-    assert code == 0 and "B社" in out
-    assert "casebook index" in err
+def test_related_needs_no_index_and_lists_what_the_case_page_lists(project, capsys):
+    project.case("a-parts")
+    project.case("b-shop", alias="B社", industry="小売業", walls="付いてこない, 見えない")
+    project.case("c-farm", alias="C社", industry="農業", walls="見えない")
+    project.write("mkdocs.yml", (project.root / "mkdocs.yml").read_text("utf-8").replace(
+        "      search_pagefind: false", "      search_pagefind: false\n      related_limit: 1"))
+    project.build()
+    page = project.page("cases/a-parts")
+    listed = re.findall(r'<ul class="cb-related">(.*?)</ul>', page, re.S)[0]
+    code, out, _ = run(capsys, "related", "--root", str(project.root), "a-parts", "--json")
+    found = json.loads(out)
+    assert code == 0 and len(found) == 1  # related_limit from mkdocs.yml, as on the page
+    assert f"<strong>{found[0]['alias']}</strong> {found[0]['title']}" in listed
+    assert found[0]["reason"] in listed

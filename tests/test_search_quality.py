@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from casebook.reader import load_library
+from pipeline.load import load_library
 from search import memory_index
 
 REPO = Path(__file__).resolve().parent.parent

@@ -77,13 +77,14 @@ def test_wall_filter_narrows_results(desktop: Visit) -> None:
 
 
 def test_drafts_are_neither_built_nor_found(desktop: Visit, site_dir: Path) -> None:
-    from casebook.reader import load_library
+    from casebook.urls import page_url
+    from pipeline.load import load_library
 
     drafts = load_library(REPO).drafts
     assert drafts, "no draft case in cases/: the test needs one to mean anything"
     desktop.go()
     for case in drafts:
-        assert not (site_dir / case.url).exists(), f"draft {case.id} was built"
+        assert not (site_dir / page_url(case.src_uri)).exists(), f"draft {case.id} was built"
         words = max(re.findall(r"[\w・]+", case.title), key=len)
         found = desktop.search(words)
         assert not any(case.id in r.url for r in found), f"draft {case.id} found by {words}"

@@ -1,0 +1,480 @@
+"""The one Markdown parser: a file's text → a `Document`, its HTML and its model in one walk.
+
+    doc = parse_document("cases/a.md", "cases/a.md", text, vocabulary, problems)
+
+markdown-it-py (CommonMark with tables, raw HTML off) cuts the body into tokens, with one
+rule of ours for annotations (`[text]{wall=見えない}`). A single walk over those tokens then
+writes the page's HTML *and* collects what everything else reads: annotations, dialogues,
+teaching notes, sections, headings, links and every text the page publishes. Nothing reads
+the Markdown again: checks, pages, the anonymisation scan, related-case keywords and both
+search indexes work from this `Document`, so what is checked is what is published.
+
+Raw HTML in a file is shown as text, never passed through: the only HTML in a page is what
+this walk and `casebook.render` write, escaped in `casebook.html`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.state_inline import Delimiter
+from markdown_it.token import Token
+
+from casebook.facets import ANNOTATION_KEYS
+from casebook.html import Markup, attrs, html, join
+from casebook.model import (
+    Annotation,
+    Dialogue,
+    Document,
+    Heading,
+    Link,
+    PublishedText,
+    Section,
+    TeachingNote,
+    Utterance,
+)
+from casebook.problems import Problem, closest
+from casebook.render import badge_html, dialogue_html, heading_html, heading_id, unique_id
+from casebook.sources import FrontMatter, control_characters, load_front_matter, split_front_matter
+from casebook.urls import href, is_external, resolve
+from casebook.vocabulary import Term, Vocabulary
+
+# The key that marks a deliberate anonymisation exception: [田中事務所]{anon="公開資料に記載"}.
+ALLOW_KEY = "anon"
+DIALOGUE = "dialogue"
+TEACHING_NOTE = "teaching-note"
+
+# `key=value` or `key="value with spaces"`; `.class` and `#id` are read to be reported.
+_ATTRIBUTE = re.compile(r'\s*(?P<key>[.#]?[A-Za-z_][\w:-]*)(?:\s*=\s*(?:"(?P<quoted>[^"]*)"'
+                        r'|(?P<bare>[^\s"{}]+)))?\s*')
+# What an annotation that was not read as one leaves in the text: ']{wall=' and the like.
+_MALFORMED = re.compile(r"\]\s*\{\s*[.#]?[A-Za-z_][\w-]*\s*[=}]")
+_DIALOGUE_LINE = re.compile(
+    r"^\s*(?P<speaker>[^\[\]:：]+?)\s*(?:\[(?P<skill>[^\]]*)\])?\s*[:：]\s?(?P<text>.*)$")
+
+
+def _parse_attributes(text: str) -> dict[str, str] | None:
+    """`wall=見えない skill="傾聴"` → {"wall": "見えない", "skill": "傾聴"}; None if not that."""
+    found: dict[str, str] = {}
+    at = 0
+    while at < len(text):
+        match = _ATTRIBUTE.match(text, at)
+        if not match or match.end() == at:
+            return None
+        value = match.group("quoted")
+        if value is None:
+            value = match.group("bare") or ""
+        found[match.group("key")] = value
+        at = match.end()
+    return found or None
+
+
+def _annotation_rule(state: StateInline, silent: bool) -> bool:
+    """`[text]{key=value …}`: the annotated text is parsed as inline Markdown itself."""
+    if state.src[state.pos] != "[":
+        return False
+    maximum = state.posMax
+    label_start = state.pos + 1
+    label_end = state.md.helpers.parseLinkLabel(state, state.pos, False)
+    if label_end < 0 or label_end + 1 >= maximum or state.src[label_end + 1] != "{":
+        return False
+    close = state.src.find("}", label_end + 2, maximum)
+    if close < 0:
+        return False
+    parsed = _parse_attributes(state.src[label_end + 2:close])
+    if parsed is None:
+        return False
+    if not silent:
+        state.pos, state.posMax = label_start, label_end
+        token = state.push("annotation_open", "mark", 1)
+        token.meta = {"attributes": parsed}
+        state.md.inline.tokenize(state)
+        state.push("annotation_close", "mark", -1)
+    state.pos, state.posMax = close + 1, maximum
+    return True
+
+
+def _wide_punctuation(char: str) -> bool:
+    return unicodedata.category(char).startswith("P") and \
+        unicodedata.east_asian_width(char) in "WF"
+
+
+def _emphasis_rule(state: StateInline, silent: bool) -> bool:
+    """CommonMark's `*` and `_`, but `**「自己変革力」**を` is bold as a Japanese writer means.
+
+    CommonMark does not let a run of `**` close after punctuation when a letter follows, which
+    is how Japanese puts emphasis on a quoted word (there are no spaces to mark the edges). As
+    markdown-it-cjk-friendly does, full-width punctuation next to the run does not stop it.
+    """
+    marker = state.src[state.pos]
+    if silent or marker not in ("_", "*"):
+        return False
+    scanned = state.scanDelims(state.pos, marker == "*")
+    before = state.src[state.pos - 1] if state.pos > 0 else " "
+    after_at = state.pos + scanned.length
+    after = state.src[after_at] if after_at < state.posMax else " "
+    can_open, can_close = scanned.can_open, scanned.can_close
+    if marker == "*":
+        if not can_close and _wide_punctuation(before) and not after.isspace():
+            can_close = True
+        if not can_open and _wide_punctuation(after) and not before.isspace():
+            can_open = True
+    for _ in range(scanned.length):
+        token = state.push("text", "", 0)
+        token.content = marker
+        state.delimiters.append(Delimiter(marker=ord(marker), length=scanned.length,
+                                          token=len(state.tokens) - 1, end=-1,
+                                          open=can_open, close=can_close))
+    state.pos += scanned.length
+    return True
+
+
+_md = MarkdownIt("commonmark", {"html": False}).enable("table")
+_md.inline.ruler.at("emphasis", _emphasis_rule)
+_md.inline.ruler.after("link", "annotation", _annotation_rule)
+
+
+@dataclass
+class ParseOptions:
+    """What rendering needs beyond the file: links' layout and the edition."""
+
+    directory_urls: bool = True
+    # Render teaching notes (the trainer edition); their texts are recorded either way.
+    trainer: bool = False
+    # Front-matter keys to drop before anything is rendered.
+    internal: frozenset[str] = frozenset()
+
+
+def parse_document(path: str, uri: str, text: str, vocabulary: Vocabulary,
+                   problems: list[Problem], options: ParseOptions | None = None) -> Document:
+    """Parse one Markdown file (already decoded); append every problem found to `problems`."""
+    options = options or ParseOptions()
+    raw_meta, body, body_line = split_front_matter(text)
+    control_characters(body, path, problems, first_line=body_line)
+    meta = load_front_matter(raw_meta, path, problems)
+    for key in options.internal:
+        meta.values.pop(key, None)
+    doc = Document(path=path, uri=uri, meta=meta, title="", title_line=0, body_line=body_line)
+    walk = _Walk(doc, vocabulary, problems, options)
+    walk.document(_md.parse(body))
+    return doc
+
+
+@dataclass
+class _Inline:
+    """One run of inline content, rendered: its HTML and the plain text a reader gets."""
+
+    html: Markup
+    text: str
+
+
+@dataclass
+class _Open:
+    """An annotation being read: where its text starts, its terms."""
+
+    start: int
+    line: int
+    terms: list[Term]
+    allow: str | None
+    marked: bool
+
+
+@dataclass
+class _Walk:
+    doc: Document
+    vocabulary: Vocabulary
+    problems: list[Problem]
+    options: ParseOptions
+    # Whether this walk adds to the model (False inside a teaching note: trainer-only text
+    # never becomes an annotation, a section or a practice question).
+    collect: bool = True
+    trainer: bool = False
+    anchors: set[str] = field(default_factory=set)
+    section: str | None = None
+    section_line: int = 0
+    section_texts: list[str] = field(default_factory=list)
+
+    @property
+    def offset(self) -> int:
+        return self.doc.body_line
+
+    # --- blocks ---------------------------------------------------------------------------
+
+    def document(self, tokens: Sequence[Token]) -> None:
+        self.doc.html = self.blocks(tokens)
+        self.close_section()
+
+    def blocks(self, tokens: Sequence[Token]) -> Markup:
+        out: list[Markup] = []
+        index = 0
+        while index < len(tokens):
+            token = tokens[index]
+            kind = token.type
+            if kind == "heading_open":
+                out.append(self.heading(token, tokens[index + 1]))
+                index += 3
+                continue
+            if kind == "inline":
+                rendered = self.inline(token)
+                out.append(rendered.html)
+                if rendered.text:
+                    self.section_texts.append(rendered.text)
+            elif kind in ("fence", "code_block"):
+                out.append(self.fence(token))
+            elif kind == "hr":
+                out.append(Markup("<hr>\n"))
+            elif kind.endswith("_open") or kind.endswith("_close"):
+                out.append(self.tag(token, tokens, index))
+            else:  # html_block cannot occur (raw HTML is off); anything new is shown as text
+                out.append(html("{}", token.content))
+            index += 1
+        return Markup("").join(out)
+
+    def tag(self, token: Token, tokens: Sequence[Token], index: int) -> Markup:
+        if token.hidden:  # a tight list's paragraph
+            return Markup("")
+        if token.nesting == -1:
+            return html("</{}>\n", Markup(token.tag))
+        values: dict[str, object] = {}
+        if token.tag == "ol" and token.attrGet("start") not in (None, 1, "1"):
+            values["start"] = token.attrGet("start")
+        if token.tag in ("th", "td") and token.attrGet("style"):
+            values["style"] = token.attrGet("style")
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        inline_next = following is not None and (following.type == "inline" or following.hidden)
+        return html("<{}{}>{}", Markup(token.tag), attrs(values),
+                    Markup("" if inline_next else "\n"))
+
+    def heading(self, token: Token, inline: Token) -> Markup:
+        level = int(token.tag[1])
+        line = token.map[0] + self.offset if token.map else 0
+        rendered = self.inline(inline, heading=True)
+        if level == 1 and not self.doc.title and self.collect:
+            self.doc.title, self.doc.title_line = rendered.text.strip(), line
+            anchor = unique_id(heading_id(rendered.text), self.anchors)
+            self.doc.headings.append(Heading(1, anchor, rendered.text.strip(), line))
+            return Markup("")  # pages write their own H1
+        if level == 2 and self.collect:
+            self.close_section()
+            self.section, self.section_line = rendered.text.strip(), line
+        anchor = unique_id(heading_id(rendered.text), self.anchors)
+        if self.collect:
+            self.doc.headings.append(Heading(level, anchor, rendered.text.strip(), line))
+        return heading_html(level, anchor, rendered.html)
+
+    def close_section(self) -> None:
+        if not self.collect:
+            return
+        text = "\n".join(t for t in self.section_texts if t).strip()
+        if self.section is None:  # the lead between the H1 and the first H2
+            self.doc.intro = text
+        else:
+            self.doc.sections.append(Section(self.section, self.section_line, text))
+        self.section_texts = []
+
+    def record(self, text: str, line: int, field_name: str = "text") -> None:
+        if text.strip():
+            self.doc.texts.append(PublishedText(text, line, field_name, self.trainer))
+
+    # --- fences ---------------------------------------------------------------------------
+
+    def fence(self, token: Token) -> Markup:
+        info = token.info.strip().split()[0] if token.info.strip() else ""
+        first = token.map[0] + self.offset + (1 if token.type == "fence" else 0)
+        if token.type == "fence" and info == DIALOGUE and self.collect:
+            dialogue = self.dialogue(token, first)
+            self.doc.dialogues.append(dialogue)
+            self.section_texts.append(dialogue.text)
+            return dialogue_html(dialogue, self.vocabulary, self.doc.uri,
+                                 self.options.directory_urls)
+        if token.type == "fence" and info == TEACHING_NOTE:
+            return self.teaching_note(token, first)
+        for number, line in enumerate(token.content.split("\n"), start=first):
+            self.record(line, number, "code")
+        self.section_texts.append(token.content.strip())
+        language = html(' class="language-{}"', info) if info else Markup("")
+        return html("<pre><code{}>{}</code></pre>\n", language, token.content)
+
+    def dialogue(self, token: Token, first: int) -> Dialogue:
+        utterances: list[Utterance] = []
+        skills = self.vocabulary["skill"]
+        for number, raw in enumerate(token.content.splitlines(), start=first):
+            if not raw.strip():
+                continue
+            match = _DIALOGUE_LINE.match(raw)
+            if not match:
+                if utterances:  # a wrapped line continues the previous turn
+                    last = utterances.pop()
+                    utterances.append(Utterance(last.speaker, f"{last.text}\n{raw.strip()}",
+                                                last.skill, last.line))
+                    self.record(raw.strip(), number, "dialogue")
+                    continue
+                self.problems.append(Problem(
+                    self.doc.path, number, "dialogue",
+                    f"expected '話者[技法]: 発言', got '{raw.strip()[:30]}'", raw.strip()))
+                continue
+            skill = None
+            name = (match.group("skill") or "").strip()
+            if name:
+                skill = skills.get(name)
+                if skill is None:
+                    self.problems.append(Problem(self.doc.path, number, "dialogue",
+                                                 f"unknown skill '{name}'", name,
+                                                 skills.suggest(name)))
+            speaker, said = match.group("speaker").strip(), match.group("text").strip()
+            self.record(speaker, number, "speaker")
+            self.record(said, number, "dialogue")
+            utterances.append(Utterance(speaker, said, skill, number))
+        end = token.map[1] + self.offset - 1 if token.map else first
+        return Dialogue(tuple(utterances), first - 1, end, self.section)
+
+    def teaching_note(self, token: Token, first: int) -> Markup:
+        note = _Walk(Document(self.doc.path, self.doc.uri, FrontMatter(), "", 0, first),
+                     self.vocabulary, self.problems, self.options, collect=False, trainer=True,
+                     anchors=self.anchors)
+        body = note.blocks(_md.parse(token.content))
+        self.doc.texts.extend(note.doc.texts)
+        self.doc.links.extend(note.doc.links)
+        text = "\n".join(t.text for t in note.doc.texts)
+        rendered = html('<aside class="cb-teaching-note" aria-label="指導メモ">\n'
+                        '<p class="cb-teaching-note__label">指導メモ（研修講師用）</p>\n'
+                        '{}</aside>\n', body)
+        if self.collect:
+            self.doc.teaching_notes.append(TeachingNote(rendered, text, first - 1, self.section))
+        return rendered if self.options.trainer else Markup("")
+
+    # --- inline ---------------------------------------------------------------------------
+
+    def inline(self, token: Token, *, heading: bool = False) -> _Inline:
+        line = (token.map[0] if token.map else 0) + self.offset
+        first_line = line
+        out: list[Markup] = []
+        text: list[str] = []
+        opened: list[_Open] = []
+        for child in token.children or ():
+            kind = child.type
+            if kind == "text":
+                out.append(html("{}", child.content))
+                text.append(child.content)
+                if _MALFORMED.search(child.content):
+                    self.problems.append(Problem(
+                        self.doc.path, line, "annotation",
+                        "this was not read as an annotation: write [本文]{wall=見えない}, "
+                        "with the closing } and nothing between ] and {",
+                        child.content.strip()[:40]))
+            elif kind in ("softbreak", "hardbreak"):
+                out.append(Markup("<br>\n" if kind == "hardbreak" else "\n"))
+                text.append("\n")
+                line += 1
+            elif kind == "code_inline":
+                out.append(html("<code>{}</code>", child.content))
+                text.append(child.content)
+            elif kind in ("em_open", "strong_open", "s_open"):
+                out.append(html("<{}>", Markup(child.tag)))
+            elif kind in ("em_close", "strong_close", "s_close"):
+                out.append(html("</{}>", Markup(child.tag)))
+            elif kind == "link_open":
+                out.append(self.link(child, line))
+            elif kind == "link_close":
+                out.append(Markup("</a>"))
+            elif kind == "image":
+                out.append(self.image(child, line))
+            elif kind == "annotation_open":
+                out.append(self.annotation_open(child, line, len("".join(text)), opened))
+            elif kind == "annotation_close":
+                out.append(self.annotation_close(opened, "".join(text), heading))
+            else:
+                out.append(html("{}", child.content))
+                text.append(child.content)
+        plain = "".join(text)
+        self.record(plain, first_line, "heading" if heading else "text")
+        return _Inline(Markup("").join(out), plain)
+
+    def link(self, token: Token, line: int) -> Markup:
+        written = str(token.attrGet("href") or "")
+        title = token.attrGet("title")
+        self.record(written, line, "link")
+        if title:
+            self.record(str(title), line, "link")
+        url = self.url(written, line)
+        return html("<a{}>", attrs({"href": url, "title": title}))
+
+    def image(self, token: Token, line: int) -> Markup:
+        written = str(token.attrGet("src") or "")
+        alt = "".join(c.content for c in token.children or ()
+                      if c.type in ("text", "code_inline"))
+        self.record(alt, line, "image")
+        self.record(written, line, "link")
+        return html("<img{}>", attrs({"src": self.url(written, line), "alt": alt,
+                                      "title": token.attrGet("title")}))
+
+    def url(self, written: str, line: int) -> str:
+        """Where a link written in the file points, as a URL relative to this page."""
+        if is_external(written):
+            return written
+        resolved = resolve(written, self.doc.uri)
+        if resolved is None:
+            self.problems.append(Problem(self.doc.path, line, "link",
+                                         f"'{written}' points outside the site", written))
+            return written
+        target, anchor = resolved
+        self.doc.links.append(Link(target, anchor, line, written))
+        fragment = f"#{anchor}" if anchor else ""
+        if not target:
+            return fragment
+        return href(target, self.doc.uri, self.options.directory_urls) + fragment
+
+    def annotation_open(self, token: Token, line: int, start: int,
+                        opened: list[_Open]) -> Markup:
+        attributes: dict[str, str] = token.meta["attributes"]
+        if opened:
+            self.problems.append(Problem(self.doc.path, line, "annotation",
+                                         "annotations cannot be nested: close one before "
+                                         "the next"))
+        terms: list[Term] = []
+        for key, value in attributes.items():
+            if key == ALLOW_KEY:
+                continue
+            if key not in ANNOTATION_KEYS:
+                known = [*ANNOTATION_KEYS, ALLOW_KEY]
+                self.problems.append(Problem(
+                    self.doc.path, line, "annotation",
+                    f"unknown annotation key '{key}' (use {', '.join(known)})", key,
+                    closest(key.lstrip(".#"), known)))
+                continue
+            facet = self.vocabulary[key]
+            for part in value.split(","):
+                name = part.strip()
+                term = facet.get(name)
+                if term is None:
+                    self.problems.append(Problem(self.doc.path, line, "annotation",
+                                                 f"unknown {key} '{name}'", name,
+                                                 facet.suggest(name)))
+                else:
+                    terms.append(term)
+        allow = attributes.get(ALLOW_KEY)
+        marked = bool(terms)
+        opened.append(_Open(start, line, terms, allow, marked))
+        if not marked:
+            return Markup("")
+        kinds = " ".join(dict.fromkeys(f"cb-annot--{t.facet}" for t in terms))
+        return html('<mark class="cb-annot {}">', kinds)
+
+    def annotation_close(self, opened: list[_Open], text: str, heading: bool) -> Markup:
+        if not opened:
+            return Markup("")
+        span = opened.pop()
+        annotated = text[span.start:]
+        if self.collect and not heading:
+            self.doc.annotations.append(Annotation(annotated, tuple(span.terms), span.line,
+                                                   self.section, span.allow))
+        if not span.marked:
+            return Markup("")
+        badges = join("", (badge_html(t, self.vocabulary, self.doc.uri,
+                                      self.options.directory_urls) for t in span.terms))
+        return html("</mark>{}", badges)

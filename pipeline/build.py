@@ -1,0 +1,305 @@
+"""One build, top to bottom: load → check → library → pages → outputs.
+
+    build = Build(options)
+    pages = build.prepare()           # read, parse, check, scan; every page; links checked
+    build.start_outputs(site_dir)     # the Whoosh index and Pagefind's copies, on the other core
+    for page in pages: ...            # the site engine writes each page …
+        build.page_written(path, html)    # … and hands it back as written
+    build.finish(site_dir)            # cases.json, Pagefind's bundle, the index in place
+
+Every output reads the parsed library; nothing here re-reads a Markdown file. `prepare` raises
+`CheckError` with every problem before anything is written. The background processes are the
+build's own: `cancel()` ends them (a failed or interrupted build), and they end by themselves if
+the build's process dies.
+
+The MkDocs plugin (plugins/plugin.py) calls these from its hooks; the `casebook` command
+(pipeline/cli.py) calls `prepare` to check and the index stage to write the Whoosh index.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from casebook.anonymize import load_private_terms
+from casebook.library import Library
+from casebook.model import Case, Document
+from casebook.pages import Page, site_pages
+from casebook.problems import CheckError, Problem, closest
+from casebook.related import DEFAULT_WEIGHTS, Related, RelatedFinder
+from casebook.urls import dest_path, page_url
+from pipeline.gate import OutputGate
+from pipeline.load import Loaded, ReadCache, load
+from pipeline.options import BuildOptions
+from pipeline.timing import Stopwatch
+from pipeline.workers import Background, Child, WorkerError, can_fork
+from search.errors import SearchError
+from search.index import IndexStats, build_index, check_replaceable
+from search.pagefind import PagefindError, PagefindStats, SiteIndexer, SpellingVariants, index_site
+from search.similarity import KeywordSimilarity
+
+log = logging.getLogger("casebook")
+
+# Where cases.json goes in the site: the public facts of every case, for in-browser tools.
+CASES_JSON = "assets/casebook/cases.json"
+
+
+@dataclass
+class Caches:
+    """What `mkdocs serve` keeps between rebuilds."""
+
+    read: ReadCache = field(default_factory=ReadCache)
+    pagefind: dict = field(default_factory=dict)
+
+
+class Build:
+    """One build of the site (or one check of the project)."""
+
+    def __init__(self, options: BuildOptions, *, command: str = "build",
+                 caches: Caches | None = None) -> None:
+        self.options = options
+        self.command = command
+        self.caches = caches
+        self.timings = Stopwatch()
+        self.loaded: Loaded | None = None
+        self.pages: list[Page] = []
+        self._index: Background | None = None
+        self._pagefind: Child | None = None
+        self._gate: OutputGate | None = None
+
+    @property
+    def drafts(self) -> bool:
+        return self.options.drafts if self.options.drafts is not None else \
+            self.command in ("serve", "check")
+
+    @property
+    def library(self) -> Library:
+        assert self.loaded is not None and self.loaded.library is not None
+        return self.loaded.library
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.loaded.warnings if self.loaded is not None else []
+
+    # --- load, check, pages -------------------------------------------------------------
+
+    def prepare(self) -> list[Page]:
+        """Read and check everything and make every page; CheckError lists all problems."""
+        with self.timings.stage("read+check"):
+            self.loaded = load(self.options, drafts=self.drafts,
+                               cache=self.caches.read if self.caches else None)
+            self.loaded.raise_problems()
+        with self.timings.stage("pages+related"):
+            finder = self.related_finder()
+            self.pages = site_pages(self.library, lambda case: self.related(finder, case),
+                                    self.options.use_directory_urls)
+            problems = check_links(self.library, self.pages, set(self.loaded.assets))
+        if problems:
+            raise CheckError(problems)
+        return self.pages
+
+    def related_finder(self) -> RelatedFinder:
+        weights = {**DEFAULT_WEIGHTS, **self.options.related_weights}
+        shown = {case.id for case in self.library.cases if not case.is_draft}
+        keywords = KeywordSimilarity({
+            r.case.id: r.search.terms for r in self.loaded.results
+            if r.case is not None and r.case.id in shown and r.search.terms is not None})
+        return RelatedFinder(self.library.cases, weights, keywords.similarity)
+
+    def related(self, finder: RelatedFinder, case: Case) -> list[Related]:
+        if case.is_draft:
+            return []
+        return finder.related(case, self.options.related_limit)
+
+    # --- outputs ------------------------------------------------------------------------
+
+    @property
+    def index_dir(self) -> Path:
+        return self.options.path(self.options.search_index_dir)
+
+    def check_outputs(self) -> None:
+        """What can be known to fail before anything is written (a foreign index folder)."""
+        try:
+            check_replaceable(self.index_dir)
+        except SearchError as error:
+            raise CheckError([Problem("mkdocs.yml", 0, "search_index_dir", str(error))]) \
+                from None
+
+    def start_outputs(self, site_dir: Path) -> None:
+        """Start the Whoosh index, and Pagefind's copies of pages, in background processes."""
+        self.cancel()
+        self._gate = OutputGate(load_private_terms(
+            self.options.path(self.options.private_terms)))
+        documents = {r.case.id: r.search.index_document for r in self.loaded.results
+                     if r.case is not None and r.search.index_document is not None}
+        self._index = Background(_write_index, self.library, self.index_dir, documents)
+        if self.options.search_pagefind and self.command != "serve" and can_fork():
+            # Pages are respelt for Pagefind on the other core as they are written.
+            self._pagefind = Child(_pagefind_child, Path(site_dir), self.library.vocabulary,
+                                   self.noun_pairs(), {"skip": self.unsearched()},
+                                   name="casebook-pagefind", inbox=True)
+
+    def noun_pairs(self) -> list[tuple[str, str]]:
+        drafts = {c.id for c in self.library.drafts}
+        pairs: set[tuple[str, str]] = set()
+        for result in self.loaded.results:
+            if result.case is None or result.case.id not in drafts:
+                pairs |= result.search.nouns
+        return sorted(pairs)
+
+    def unsearched(self) -> list[str]:
+        """Pages (files in the site) Pagefind leaves out: listings of every case, drafts."""
+        return [dest_path(p.src_uri, self.options.use_directory_urls) for p in self.pages
+                if not p.searchable]
+
+    def page_written(self, path: str, html_text: str) -> None:
+        """A page as the site engine wrote it (`path` relative to the site)."""
+        if self._gate is not None:
+            self._gate.check(path, html_text)
+        if self._pagefind is not None:
+            self._pagefind.put(("add", path, html_text))
+
+    def finish(self, site_dir: Path) -> list[str]:
+        """Write cases.json, finish Pagefind's bundle, wait for the index; lines to log."""
+        site_dir = Path(site_dir)
+        messages = []
+        data = self.cases_json()
+        if self._gate is not None:
+            self._gate.check(CASES_JSON, data)
+            self._gate.raise_leaks()
+        out = site_dir / CASES_JSON
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(data, encoding="utf-8")
+        if self.options.search_pagefind:
+            with self.timings.stage("pagefind"):
+                stats = self._finish_pagefind(site_dir)
+            messages.append(f"Pagefind indexed {stats.pages} pages ({stats.variants} other "
+                            f"spellings) in {stats.seconds:.1f} s")
+        with self.timings.stage("whoosh index (wait)"):
+            built: IndexStats = self._wait_index()
+        messages.append(f"Whoosh indexed {built.documents} cases in {built.seconds:.1f} s "
+                        f"(in a second process): {built.directory}")
+        return messages
+
+    def _finish_pagefind(self, site_dir: Path) -> PagefindStats:
+        try:
+            if self._pagefind is not None:
+                child, self._pagefind = self._pagefind, None
+                child.put(("finish",))
+                try:
+                    outcome, _, value = child.receive()
+                finally:
+                    child.close()
+                if outcome != "done":
+                    raise PagefindError(str(value))
+                return value
+            # `mkdocs serve`: respelt pages are kept from the last rebuild
+            variants = SpellingVariants.build(self.library.vocabulary, pairs=self.noun_pairs())
+            return index_site(site_dir, self.library.vocabulary, skip=self.unsearched(),
+                              variants=variants,
+                              cache=self.caches.pagefind if self.caches else None)
+        except (PagefindError, WorkerError) as error:
+            self.cancel()
+            raise PagefindError(f"search index: {error}") from None
+
+    def _wait_index(self) -> IndexStats:
+        try:
+            return self._index.wait("index")
+        except WorkerError as error:
+            self.cancel()
+            raise SearchError(f"building the search index failed: {error}") from None
+        finally:
+            self._index = None
+
+    def cancel(self) -> None:
+        """End the background work (a rebuild started, or the build failed)."""
+        if self._index is not None:
+            self._index.cancel()
+            self._index = None
+        if self._pagefind is not None:
+            self._pagefind.terminate()
+            self._pagefind = None
+
+    def cases_json(self) -> str:
+        """Public facts of every published case, for in-browser tools. Internal fields never."""
+        records = []
+        for case in self.library.cases:
+            if case.is_draft:
+                continue
+            records.append({
+                "id": case.id,
+                "alias": case.alias,
+                "title": case.title,
+                "kind": case.kind,
+                "url": page_url(case.src_uri, self.options.use_directory_urls),
+                "summary": case.summary,
+                "facets": {name: [t.slug for t in terms]
+                           for name, terms in case.facets.items() if terms},
+            })
+        return json.dumps(records, ensure_ascii=False, indent=1)
+
+
+def _write_index(library: Library, index_dir: Path,
+                 documents: dict[str, dict]) -> Iterator[tuple[str, object]]:
+    yield "index", build_index(library.published, index_dir, documents=documents)
+
+
+def _pagefind_child(sender, inbox, site_dir: Path, vocabulary, pairs: list[tuple[str, str]],
+                    options: dict) -> None:
+    indexer = None
+    try:
+        variants = SpellingVariants.build(vocabulary, pairs=pairs)
+        indexer = SiteIndexer(site_dir, vocabulary, variants=variants, **options)
+        while True:
+            message = inbox.get()
+            if message[0] == "add":
+                indexer.add(message[1], message[2])
+            else:
+                sender.send(("done", "", indexer.finish()))
+                return
+    except PagefindError as error:
+        sender.send(("error", "", str(error)))
+    finally:
+        if indexer is not None:
+            indexer.discard()
+
+
+def check_links(library: Library, pages: list[Page], assets: set[str]) -> list[Problem]:
+    """Every link written in a case or guide leads to a page, anchor or file of the site."""
+    by_uri = {page.src_uri: page for page in pages}
+    drafts = {case.src_uri for case in library.drafts}
+    problems = []
+    documents: list[Document] = [g.doc for g in library.guides] + [c.doc for c in library.cases]
+    for doc in documents:
+        own = by_uri.get(doc.uri)
+        for link in doc.links:
+            target = link.target or doc.uri
+            if target.endswith(".md"):
+                page = by_uri.get(target) if link.target else own
+                if page is None:
+                    if target in drafts:
+                        reason = f"'{link.written}' is a draft case, not published"
+                    else:
+                        reason = f"no page '{link.written}'"
+                    hint = closest(target, list(by_uri))
+                    problems.append(Problem(doc.path, link.line, "link", reason, link.written,
+                                            _relative(hint, doc.uri) if hint else None))
+                elif link.anchor and link.anchor not in page.anchors:
+                    problems.append(Problem(doc.path, link.line, "link",
+                                            f"no heading '#{link.anchor}' in '{target}'",
+                                            link.written,
+                                            closest(link.anchor, sorted(page.anchors))))
+            elif target not in assets:
+                problems.append(Problem(doc.path, link.line, "link",
+                                        f"no file '{link.written}' in the docs folder",
+                                        link.written))
+    return problems
+
+
+def _relative(target: str, from_uri: str) -> str:
+    import posixpath
+
+    return posixpath.relpath(target, posixpath.dirname(from_uri) or ".")

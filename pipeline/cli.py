@@ -1,0 +1,279 @@
+"""The `casebook` command: check the project, write the search index, search it, relate cases.
+
+It reads the project's `mkdocs.yml` (the casebook plugin's options: folders, index, related-case
+weights) and runs the same pipeline as the site build, so `casebook related` lists what a case
+page lists and `casebook check` finds what a build would stop on. Heavy imports (Whoosh,
+Sudachi) happen inside the commands, so `casebook --help` is quick.
+
+Exit codes: 0 done, 1 the project has problems (each printed as file:line: field: …),
+2 the command was used wrongly (an unknown filter value, a missing index …).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from pathlib import Path
+
+from casebook.facets import NAMES
+
+CONFIG = "mkdocs.yml"
+# Facets a search can be narrowed by, as --wall 見えない --industry E …
+FILTER_OPTIONS = (*NAMES, "kind")
+MODE_NOTES = {
+    "or": "すべての語を含む事例が少ないため、いずれかの語を含む事例も表示しています",
+    "bigram": "語として一致する事例がないため、文字の並びが一致する事例を表示しています",
+}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters shown as escapes, never sent."""
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
+def say(text: str = "", *, error: bool = False) -> None:
+    print(printable(text), file=sys.stderr if error else sys.stdout)
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(
+        prog="casebook", description="伴走支援ケースブック: check, index and search case studies")
+    sub = main_parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="check every case and guide without building the site")
+    _common(check)
+    check.set_defaults(run=run_check)
+
+    index = sub.add_parser("index", help="rebuild the search index (no site build)")
+    _common(index)
+    index.add_argument("--index", default=None, help="index folder (default: mkdocs.yml's)")
+    index.add_argument("--drafts", action="store_true", help="include status: draft cases")
+    index.add_argument("--procs", type=int, default=1,
+                       help="writer processes (2 halves the build of thousands of cases)")
+    index.set_defaults(run=run_index)
+
+    search = sub.add_parser("search", help="search the cases, e.g. 資金繰り 場当たり")
+    _common(search)
+    search.add_argument("--index", default=None, help="index folder (default: mkdocs.yml's)")
+    search.add_argument("query", nargs="*", help="words to search for (all must match)")
+    for facet in FILTER_OPTIONS:
+        search.add_argument(f"--{facet}", action="append", default=[], metavar="TERM",
+                            help=f"only cases with this {facet} (label, code or synonym; "
+                                 "repeat for either of several)")
+    search.add_argument("--limit", type=int, default=10, help="how many cases to show")
+    search.add_argument("--json", action="store_true", help="print the hits as a JSON array")
+    search.set_defaults(run=run_search)
+
+    related = sub.add_parser("related", help="cases related to a case, with the reason")
+    _common(related)
+    related.add_argument("case_id", metavar="ID", help="the case's id, e.g. a-precision-parts")
+    related.add_argument("--limit", type=int, default=None,
+                         help="how many cases to show (default: as many as a case page)")
+    related.add_argument("--json", action="store_true", help="print them as a JSON array")
+    related.set_defaults(run=run_related)
+    return main_parser
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", default=".", help="project folder (holds mkdocs.yml)")
+    parser.add_argument("-f", "--config-file", default=None,
+                        help=f"the site's configuration (default: <root>/{CONFIG})")
+
+
+def _options(args: argparse.Namespace):
+    """The build options mkdocs.yml gives (defaults where the project has none)."""
+    from pipeline.options import BuildOptions, from_mkdocs_yml
+
+    root = Path(args.root)
+    config = Path(args.config_file) if args.config_file else root / CONFIG
+    if config.is_file():
+        return from_mkdocs_yml(config)
+    if args.config_file:
+        raise FileNotFoundError(f"no such file: {config}")
+    return BuildOptions(root=root.resolve())
+
+
+def _prepared(args: argparse.Namespace, *, drafts: bool | None = None):
+    """A `Build` that has read and checked the project; None (problems printed) if it fails."""
+    from casebook.problems import CheckError
+    from pipeline.build import Build
+
+    options = _options(args)
+    if drafts is not None:
+        options.drafts = drafts
+    build = Build(options, command="check")
+    try:
+        build.prepare()
+    except CheckError as error:
+        say(error.report(), error=True)
+        return None
+    for warning in build.warnings:
+        say(f"warning: {warning}", error=True)
+    return build
+
+
+def _fail(command: str, message: str) -> int:
+    say(f"casebook {command}: {message}", error=True)
+    return 2
+
+
+def run_check(args: argparse.Namespace) -> int:
+    build = _prepared(args)
+    if build is None:
+        return 1
+    library = build.library
+    drafts = sum(1 for c in library.cases if c.is_draft)
+    say(f"ok: {len(library.cases)} cases ({drafts} drafts), {len(library.guides)} guides, "
+        "no problems found")
+    return 0
+
+
+def _index_dir(args: argparse.Namespace) -> Path:
+    if args.index:
+        return Path(args.index)
+    options = _options(args)
+    return options.path(options.search_index_dir)
+
+
+def run_index(args: argparse.Namespace) -> int:
+    from search import SearchError, build_index
+
+    build = _prepared(args, drafts=args.drafts)
+    if build is None:
+        return 1
+    documents = {r.case.id: r.search.index_document for r in build.loaded.results
+                 if r.case is not None and r.search.index_document is not None}
+    try:
+        stats = build_index(build.library.cases, _index_dir(args), drafts=args.drafts,
+                            procs=args.procs, documents=documents)
+    except SearchError as error:
+        return _fail("index", str(error))
+    except OSError as error:
+        return _fail("index", f"cannot write the index in {_index_dir(args)}: "
+                              f"{error.strerror}")
+    say(f"indexed {stats.documents} cases into {stats.directory} "
+        f"({stats.size_bytes / 1024:.0f} KB, {stats.seconds:.1f} s)")
+    return 0
+
+
+def _vocabulary(args: argparse.Namespace):
+    """The project's vocabulary if it can be read, else None (filters then take slugs)."""
+    from casebook.problems import CheckError
+    from casebook.vocabulary import load_vocabulary
+
+    options = _options(args)
+    try:
+        return load_vocabulary(options.path(options.taxonomy), display=options.taxonomy)
+    except CheckError:
+        return None
+
+
+def run_search(args: argparse.Namespace) -> int:
+    from search import SearchError, open_index
+
+    text = " ".join(args.query)
+    if not text.strip():
+        return _fail("search", "empty query: give words to search for, "
+                               "e.g. casebook search 資金繰り 場当たり")
+    filters = {facet: getattr(args, facet) for facet in FILTER_OPTIONS if getattr(args, facet)}
+    vocabulary = _vocabulary(args)
+    try:
+        with open_index(_index_dir(args), vocabulary) as index:
+            results = index.search(text, filters=filters, limit=args.limit)
+            labels = index.labels
+    except SearchError as error:
+        return _fail("search", str(error))
+    if args.json:
+        print(json.dumps([h.to_dict() for h in results.hits], ensure_ascii=False, indent=1))
+        return 0
+    say(_results_table(results, vocabulary, labels))
+    return 0
+
+
+def _results_table(results, vocabulary, labels) -> str:
+    head = f"「{results.query}」: {results.total} 件"
+    if results.total > len(results.hits):
+        head += f"（上位 {len(results.hits)} 件を表示）"
+    lines = [head]
+    if results.mode in MODE_NOTES:
+        lines.append(f"※ {MODE_NOTES[results.mode]}")
+    if not results.hits:
+        return "\n".join(lines)
+    rows = [("事例", "タイトル", "該当する分類")]
+    rows += [(h.alias, h.title, "・".join(m.label for m in h.matched)) for h in results.hits]
+    widths = [max(_width(row[i]) for row in rows) for i in range(2)]
+    lines.append("")
+    for number, row in enumerate(rows):
+        cells = [_pad(row[0], widths[0]), _pad(row[1], widths[1]), row[2]]
+        lines.append("  ".join(cells).rstrip())
+        if number:
+            lines.append(" " * (widths[0] + 2) + results.hits[number - 1].snippet)
+    counts = _counts_line(results.facet_counts, vocabulary, labels)
+    if counts:
+        lines += ["", counts]
+    return "\n".join(lines)
+
+
+def _counts_line(counts, vocabulary, labels) -> str:
+    parts = []
+    for facet in ("wall", "approach", "industry", "theme"):
+        if facet not in counts:
+            continue
+        name = vocabulary[facet].label if vocabulary and facet in vocabulary else facet
+        names = labels.get(facet, {})
+        terms = " ".join(f"{names.get(slug, slug)}({n})" for slug, n in counts[facet].items())
+        parts.append(f"{name}: {terms}")
+    return "絞り込み — " + " / ".join(parts) if parts else ""
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def run_related(args: argparse.Namespace) -> int:
+    from casebook.urls import page_url
+
+    build = _prepared(args, drafts=False)
+    if build is None:
+        return 1
+    try:
+        case = build.library.case(args.case_id)
+    except KeyError as error:
+        return _fail("related", error.args[0])
+    limit = args.limit if args.limit is not None else build.options.related_limit
+    found = build.related_finder().related(case, limit)
+    if args.json:
+        print(json.dumps([
+            {"id": r.case.id, "alias": r.case.alias, "title": r.case.title,
+             "url": page_url(r.case.src_uri), "score": r.score,
+             "shared": [{"facet": t.facet, "slug": t.slug, "label": t.label} for t in r.shared],
+             "reason": r.reason}
+            for r in found
+        ], ensure_ascii=False, indent=1))
+        return 0
+    say(f"{case.alias} {case.title} に関連する事例: {len(found)} 件")
+    for r in found:
+        say(f"  {r.case.alias}  {r.case.title}  ({r.score:g})\n      {r.reason}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from pipeline.options import OptionsError
+
+    try:
+        return args.run(args)
+    except (OptionsError, FileNotFoundError) as error:
+        return _fail(args.command, str(error))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

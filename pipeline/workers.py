@@ -1,0 +1,194 @@
+"""Work in other processes, with one fork policy and one error type.
+
+    results = map_in_processes(read_one, jobs)          # same as [read_one(j) for j in jobs]
+    index = Background(write_index, cases, folder)      # one forked child, results by name
+    stats = index.wait("index")                         # WorkerError if the child failed
+
+Processes are forked (Linux), so they share what the parent has loaded — the Sudachi
+dictionary, the vocabulary, the parsed library — and only items and results are pickled.
+Where fork is not available, or the work is small, it is done here, in this process.
+
+Every child asks the kernel to end it when its parent ends (PR_SET_PDEATHSIG), so a build
+killed with SIGKILL or SIGTERM leaves no process behind; binaries a child starts (Pagefind)
+get the same through `die_with_parent` as their `preexec_fn`.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
+
+from search.leftovers import die_with_parent
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items the work is done in this process: starting workers costs more than
+# it saves below a few dozen files.
+MIN_ITEMS = 64
+
+class WorkerError(Exception):
+    """Work in another process failed; the message says what the child reported."""
+
+
+def can_fork() -> bool:
+    """Whether work can go to a forked process here (not on Windows or macOS' default)."""
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def map_in_processes(function: Callable[[T], R], items: Sequence[T], *,
+                     processes: int | None = None, min_items: int | None = None,
+                     before_fork: Callable[[], object] | None = None) -> list[R]:
+    """`[function(item) for item in items]`, spread over `processes` (default: every core).
+
+    `before_fork` runs only when workers are started, just before: what it loads (the Sudachi
+    dictionary) the workers then share instead of each loading it again.
+    """
+    processes = processes or os.cpu_count() or 1
+    threshold = MIN_ITEMS if min_items is None else min_items
+    if processes < 2 or len(items) < max(threshold, 2) or not can_fork():
+        return [function(item) for item in items]
+    # A few chunks per process: an uneven share (one long file) does not leave a core idle.
+    chunksize = max(1, len(items) // (processes * 4))
+    if before_fork is not None:
+        before_fork()
+    parent = os.getpid()
+    with multiprocessing.get_context("fork").Pool(processes, initializer=die_with_parent,
+                                                  initargs=(parent,)) as pool:
+        return pool.map(function, items, chunksize=chunksize)
+
+
+# The background child yields the cores to the build's own process, which everything waits
+# for; it has time to spare while pages are rendered (bench/README.md).
+BACKGROUND_NICENESS = 5
+
+
+class Child:
+    """A forked process running `target(channel, inbox, *args)`, talking through a pipe.
+
+    The child sends (outcome, name, value) tuples with `channel.send`; with `inbox`, it reads
+    messages the parent `put()`s (a thread sends them, so the parent never waits).
+    """
+
+    def __init__(self, target: Callable, *args: object, name: str, inbox: bool = False,
+                 niceness: int = 0) -> None:
+        context = multiprocessing.get_context("fork")
+        self.inbox = context.Queue() if inbox else None
+        if self.inbox is not None:
+            self.inbox.cancel_join_thread()  # a dead child must not hang this process at exit
+        self._channel, sender = context.Pipe(duplex=False)
+        self._process = context.Process(
+            target=_child_main, args=(target, sender, self.inbox, os.getpid(), niceness, args),
+            name=name, daemon=True)
+        self._process.start()
+        sender.close()  # the child holds the only sending end: EOF if it dies
+
+    @property
+    def running(self) -> bool:
+        return self._process is not None
+
+    def put(self, message: object) -> None:
+        if self._process is not None and self.inbox is not None:
+            self.inbox.put(message)
+
+    def receive(self) -> tuple[str, str, object]:
+        """The child's next message; WorkerError if it ended without one."""
+        try:
+            return self._channel.recv()
+        except EOFError:
+            code = self._process.exitcode if self._process is not None else None
+            self.close()
+            raise WorkerError(f"the process ended without a result (exit code {code})") \
+                from None
+
+    def close(self) -> None:
+        if self._process is None:
+            return
+        self._process.join()
+        self._channel.close()
+        if self.inbox is not None:
+            self.inbox.close()
+        self._process = None
+
+    def terminate(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self.close()
+
+
+def _child_main(target: Callable, sender, inbox, parent: int, niceness: int,
+                args: tuple) -> None:
+    die_with_parent(parent)
+    # terminate() sends SIGTERM: leave through `finally` blocks (temporary folders go).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    if niceness:
+        try:
+            os.nice(niceness)
+        except OSError:  # not permitted here: run at the same priority
+            pass
+    try:
+        target(sender, inbox, *args)
+    except BaseException as error:  # noqa: BLE001 - every failure goes back to the parent
+        try:
+            sender.send(("error", "", f"{type(error).__name__}: {error}"))
+        except OSError:
+            pass
+    finally:
+        sender.close()
+
+
+class Background:
+    """`work(*args)`, an iterator of (name, result) pairs, in a forked child.
+
+    `wait(name)` returns a result as soon as the child has sent it. Where fork is not
+    available the work is done at once, here.
+    """
+
+    def __init__(self, work: Callable[..., Iterator[tuple[str, object]]], *args: object,
+                 niceness: int = BACKGROUND_NICENESS) -> None:
+        self._results: dict[str, object] = {}
+        self._child: Child | None = None
+        self._failure: str | None = None
+        if not can_fork():
+            self._results.update(work(*args))
+            return
+        self._child = Child(_run_work, work, args, name=f"casebook-{work.__name__}",
+                            niceness=niceness)
+
+    def wait(self, name: str) -> object:
+        """The result called `name`; WorkerError with the child's error if it failed."""
+        while name not in self._results:
+            if self._failure is not None:
+                raise WorkerError(self._failure)
+            if self._child is None or not self._child.running:
+                raise WorkerError("the work was cancelled before it was done")
+            try:
+                outcome, key, value = self._child.receive()
+            except WorkerError as error:
+                self._failure = str(error)
+                continue
+            if outcome == "result":
+                self._results[key] = value
+            elif outcome == "done":
+                self._child.close()
+                if name not in self._results:
+                    raise WorkerError(f"the work has no result '{name}'")
+            else:
+                self._child.close()
+                self._failure = str(value)
+        return self._results[name]
+
+    def cancel(self) -> None:
+        """Stop work still running (a rebuild started, or the build failed)."""
+        if self._child is not None:
+            self._child.terminate()
+
+
+def _run_work(sender, inbox, work: Callable, args: tuple) -> None:
+    for key, value in work(*args):
+        sender.send(("result", key, value))
+    sender.send(("done", "", None))
