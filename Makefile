@@ -35,6 +35,7 @@ node-deps: package-lock.json
 	@test -d node_modules/axe-core || npm ci --no-audit --no-fund --silent
 
 test: $(STAMP) system-deps node-deps
+	$(VENV)/bin/ruff check .
 	NO_MKDOCS_2_WARNING=1 $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)

@@ -312,11 +312,17 @@ def _folded_terms(terms: tuple[str, ...]) -> tuple[str, ...]:
     return tuple({_fold_term(fold(t.strip()).text) for t in terms if t.strip()})
 
 
+# What may stand between the characters of a deny-list term and still spell it for a reader:
+# spaces, a line break, 秘密_山_商店, 秘密・山商店, 秘密-山商店.
+_GAP_CHARS = r"[\s_*・･/\-‐－]"
+_GAP = re.compile(_GAP_CHARS)
+
+
 @functools.lru_cache(maxsize=256)
 def _private_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     pieces = []
     for term in sorted(terms, key=len, reverse=True):
-        piece = re.escape(term)
+        piece = f"{_GAP_CHARS}*".join(re.escape(char) for char in _GAP.sub("", term))
         if term[0].isascii() and term[0].isalnum():
             piece = "(?<![a-z0-9])" + piece
         if term[-1].isascii() and term[-1].isalnum():
@@ -331,8 +337,8 @@ def _private_terms_in(text: str, terms: Sequence[str]) -> re.Pattern[str] | None
     if not folded_terms:
         return None
     # One pass over the whole text decides which terms need matching at all.
-    whole = _fold_term(unicodedata.normalize("NFKC", FORMAT.sub("", text)).replace("\n", ""))
-    return _private_pattern(tuple(sorted(t for t in folded_terms if t in whole)))
+    whole = _GAP.sub("", _fold_term(unicodedata.normalize("NFKC", FORMAT.sub("", text))))
+    return _private_pattern(tuple(sorted(t for t in folded_terms if _GAP.sub("", t) in whole)))
 
 
 # --- tokens ---------------------------------------------------------------------------------

@@ -73,6 +73,7 @@ class Morph(NamedTuple):
     pos: int
     oov: bool
     pieces: tuple[Piece, ...]
+    reading: str  # in katakana: 付いて来ない and ついてこない read the same
 
 
 def chunks(line: str) -> Iterator[tuple[int, str]]:
@@ -101,7 +102,7 @@ def analyse(line: str) -> tuple[Morph, ...]:
                                  p.begin() + offset, p.end() + offset)
                            for p in split) if len(split) > 1 else ()
             words.append(Morph(m.surface(), begin, end, m.normalized_form(),
-                               m.part_of_speech_id(), m.is_oov(), pieces))
+                               m.part_of_speech_id(), m.is_oov(), pieces, m.reading_form()))
     return tuple(words)
 
 

@@ -53,7 +53,8 @@ TEACHING_NOTE = "teaching-note"
 _ATTRIBUTE = re.compile(r'\s*(?P<key>[.#]?[A-Za-z_][\w:-]*)(?:\s*=\s*(?:"(?P<quoted>[^"]*)"'
                         r'|(?P<bare>[^\s"{}]+)))?\s*')
 # What an annotation that was not read as one leaves in the text: ']{wall=' and the like.
-_MALFORMED = re.compile(r"\]\s*\{\s*[.#]?[A-Za-z_][\w-]*\s*[=}]")
+_MALFORMED = re.compile(r"\]\s*\{\s*[.#]?[A-Za-z_][\w-]*\s*[=}]"
+                        r"|\{\s*(?:wall|approach|skill|anon)\s*=")
 _DIALOGUE_LINE = re.compile(
     r"^\s*(?P<speaker>[^\[\]:：]+?)\s*(?:\[(?P<skill>[^\]]*)\])?\s*[:：]\s?(?P<text>.*)$")
 

@@ -29,6 +29,11 @@ class Term:
     code: str = ""
     # Where the term is defined in taxonomy.yml (its '- slug:' line), for messages.
     line: int = field(default=0, compare=False)
+    # The line of each of its keys (description: …), where a key has a line of its own.
+    key_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def line_of(self, key: str) -> int:
+        return dict(self.key_lines).get(key, self.line)
 
     def __str__(self) -> str:
         return self.label
@@ -125,9 +130,9 @@ class Vocabulary:
                                     ("group", term.group), ("code", term.code),
                                     ("slug", term.slug)):
                     if value:
-                        yield VocabularyText(value, term.line, f"{where}.{name}")
+                        yield VocabularyText(value, term.line_of(name), f"{where}.{name}")
                 for synonym in term.synonyms:
-                    yield VocabularyText(synonym, term.line, f"{where}.synonyms")
+                    yield VocabularyText(synonym, term.line_of("synonyms"), f"{where}.synonyms")
 
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -254,6 +259,7 @@ def _term(facet: Facet, raw: dict, line: int, lines: dict[str, int], display: st
         group=str(raw.get("group", "") or ""),
         code=str(raw.get("code", "") or ""),
         line=line,
+        key_lines=tuple(sorted(lines.items())),
     )
     if not term.label:
         problems.append(Problem(display, line, f"{name}.{slug}.label", "missing label"))

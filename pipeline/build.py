@@ -43,6 +43,10 @@ from search.similarity import KeywordSimilarity
 
 log = logging.getLogger("casebook")
 
+class OutputError(Exception):
+    """An output (the Whoosh index, Pagefind's bundle) could not be written."""
+
+
 # Where cases.json goes in the site: the public facts of every case, for in-browser tools.
 CASES_JSON = "assets/casebook/cases.json"
 
@@ -163,7 +167,11 @@ class Build:
             self._pagefind.put(("add", path, html_text))
 
     def finish(self, site_dir: Path) -> list[str]:
-        """Write cases.json, finish Pagefind's bundle, wait for the index; lines to log."""
+        """Write cases.json, finish Pagefind's bundle, wait for the index; lines to log.
+
+        CheckError if a private term got into a written file; OutputError if an output
+        could not be written.
+        """
         site_dir = Path(site_dir)
         messages = []
         data = self.cases_json()
@@ -203,14 +211,14 @@ class Build:
                               cache=self.caches.pagefind if self.caches else None)
         except (PagefindError, WorkerError) as error:
             self.cancel()
-            raise PagefindError(f"search index: {error}") from None
+            raise OutputError(f"search index: {error}") from None
 
     def _wait_index(self) -> IndexStats:
         try:
             return self._index.wait("index")
         except WorkerError as error:
             self.cancel()
-            raise SearchError(f"building the search index failed: {error}") from None
+            raise OutputError(f"building the search index failed: {error}") from None
         finally:
             self._index = None
 

@@ -181,12 +181,16 @@ def run_search(args: argparse.Namespace) -> int:
                                "e.g. casebook search 資金繰り 場当たり")
     filters = {facet: getattr(args, facet) for facet in FILTER_OPTIONS if getattr(args, facet)}
     vocabulary = _vocabulary(args)
+    from search.index import DAMAGE, damaged
+
     try:
         with open_index(_index_dir(args), vocabulary) as index:
             results = index.search(text, filters=filters, limit=args.limit)
             labels = index.labels
     except SearchError as error:
         return _fail("search", str(error))
+    except DAMAGE as error:  # a part the first look did not read
+        return _fail("search", str(damaged(_index_dir(args), error)))
     if args.json:
         print(json.dumps([h.to_dict() for h in results.hits], ensure_ascii=False, indent=1))
         return 0

@@ -9,6 +9,7 @@ the few site settings the build reads (docs_dir, site_dir, use_directory_urls, s
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,17 @@ class _Loader(yaml.SafeLoader):
     """mkdocs.yml may hold tags for Python objects and !ENV: read them as plain values."""
 
 
+def _environment(loader: _Loader, node: yaml.Node) -> object:
+    """MkDocs' `!ENV NAME` / `!ENV [NAME, OTHER, default]`: the first variable set, else the
+    last item (a default)."""
+    names = ([loader.construct_scalar(node)] if isinstance(node, yaml.ScalarNode)
+             else loader.construct_sequence(node))
+    for name in names[:-1] if len(names) > 1 else names:
+        if str(name) in os.environ:
+            return os.environ[str(name)]
+    return names[-1] if len(names) > 1 else None
+
+
 def _any_tag(loader: _Loader, suffix: str, node: yaml.Node) -> object:
     if isinstance(node, yaml.ScalarNode):
         return loader.construct_scalar(node)
@@ -66,6 +78,7 @@ def _any_tag(loader: _Loader, suffix: str, node: yaml.Node) -> object:
     return loader.construct_mapping(node)
 
 
+_Loader.add_constructor("!ENV", _environment)
 _Loader.add_multi_constructor("", _any_tag)
 
 

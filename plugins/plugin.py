@@ -21,10 +21,9 @@ from mkdocs.utils import CountHandler
 
 from casebook.html import escape
 from casebook.problems import CheckError
-from pipeline.build import Build, Caches
+from pipeline.build import Build, Caches, OutputError
 from pipeline.options import BuildOptions
 from pipeline.sitedir import StagedSite
-from search.errors import SearchError
 
 log = get_plugin_logger(__name__)
 
@@ -161,7 +160,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 log.info("casebook: %s", message)
         except CheckError as error:
             raise PluginError(error.report()) from None
-        except SearchError as error:
+        except OutputError as error:
             raise PluginError(f"casebook: {error}") from None
         if self.staged is not None:
             if config.strict and self.warnings.get_counts():

@@ -8,11 +8,11 @@ word — Sudachi runs on a few lines per hit, not on the whole case.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from casebook.html import Markup, escape, html
 from search.analysis import KEPT_AUXILIARIES, bigram_analyzer, japanese_analyzer
 
 SNIPPET_CHARS = 120
@@ -97,12 +97,12 @@ def _format(line: str, spans: list[tuple[int, int]]) -> Snippet:
             continue
         span_end = min(span_end, end)
         plain += [line[index:span_start], "【", line[span_start:span_end], "】"]
-        marked += [html.escape(line[index:span_start], quote=False), "<mark>",
-                   html.escape(line[span_start:span_end], quote=False), "</mark>"]
+        marked.append(html("{}<mark>{}</mark>", line[index:span_start],
+                           line[span_start:span_end]))
         index = span_end
     plain.append(line[index:end])
-    marked.append(html.escape(line[index:end], quote=False))
+    marked.append(escape(line[index:end]))
     before = "…" if start > 0 else ""
     after = "…" if end < len(line) else ""
     return Snippet(before + "".join(plain).strip() + after,
-                   before + "".join(marked).strip() + after)
+                   before + str(Markup("").join(marked)).strip() + after)

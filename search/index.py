@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
+import struct
 import time
+import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,7 +122,12 @@ def open_index(directory: Path, vocabulary: Vocabulary | None = None) -> SearchI
     manifest_path = directory / MANIFEST
     if not manifest_path.is_file():
         raise IndexMissing(f"no search index in {directory} — {HOW_TO_BUILD}")
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if not isinstance(manifest, dict):
+            raise ValueError("the manifest is not a JSON object")
+    except (OSError, ValueError) as error:
+        raise damaged(directory, error) from None
     if manifest.get("schema_version") != SCHEMA_VERSION:
         raise IndexMissing(
             f"the search index in {directory} was built by another version of casebook — "
@@ -127,10 +135,26 @@ def open_index(directory: Path, vocabulary: Vocabulary | None = None) -> SearchI
         )
     try:
         index = FileStorage(str(directory), readonly=True).open_index()
+        opened = SearchIndex(index, vocabulary, manifest.get("labels"))
+        opened.probe()
     except EmptyIndexError:
         raise IndexMissing(f"the search index in {directory} is incomplete — "
                            f"re{HOW_TO_BUILD}") from None
-    return SearchIndex(index, vocabulary, manifest.get("labels"))
+    except DAMAGE as error:
+        raise damaged(directory, error) from None
+    return opened
+
+
+# What reading a damaged index raises: Whoosh reads its files with struct, pickle and zlib,
+# and trusts what it reads (a truncated segment is a seek past the end, an EOFError …).
+DAMAGE = (EOFError, OSError, ValueError, KeyError, IndexError, TypeError, AttributeError,
+          struct.error, zlib.error, pickle.UnpicklingError, UnicodeDecodeError)
+
+
+def damaged(directory: Path, error: BaseException) -> IndexMissing:
+    """The one-line message for an index that cannot be read."""
+    return IndexMissing(f"the search index in {directory} is damaged "
+                        f"({type(error).__name__}) — re{HOW_TO_BUILD}")
 
 
 def memory_index(

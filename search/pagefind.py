@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from casebook.html import html as casebook_html
 from casebook.vocabulary import Vocabulary
 from search import leftovers
 from search.errors import SearchError
@@ -177,9 +178,9 @@ class SpellingVariants:
 
 
 def _reading(text: str) -> str:
-    from casebook.japanese import tokenizer
+    from casebook.japanese import analyse, fold
 
-    return "".join(m.reading_form() for m in tokenizer("C").tokenize(text))
+    return "".join(m.reading for m in analyse(fold(text).text))
 
 
 def nouns(text: str) -> Iterable[tuple[str, str]]:
@@ -316,7 +317,7 @@ class _Page:
             return "".join(self.parts)
         # Last, so excerpts of the page's own text do not run into it, and light, so a page that
         # only has another spelling ranks below one that has the query's.
-        extra = f'<p data-pagefind-weight="0.5">{spell(" ".join(variants))}</p>'
+        extra = casebook_html('<p data-pagefind-weight="0.5">{}</p>', spell(" ".join(variants)))
         return "".join(self.parts[: self.body_at] + [extra] + self.parts[self.body_at:])
 
 

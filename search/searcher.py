@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -10,6 +9,7 @@ from itertools import chain
 
 from whoosh.index import Index
 
+from casebook.html import escape
 from casebook.model import Case
 from casebook.problems import closest
 from casebook.vocabulary import Vocabulary
@@ -101,6 +101,16 @@ class SearchIndex:
         self.labels = {facet: dict(terms) for facet, terms in (labels or {}).items()}
         self._doc_terms: list[tuple[tuple[str, str], ...]] | None = None
         self._keywords: KeywordSimilarity | None = None
+
+    def probe(self) -> None:
+        """Read a little of every kind of file the index has (an error if one is damaged)."""
+        reader = self._searcher.reader()
+        for docnum, _ in zip(reader.all_doc_ids(), range(1), strict=False):
+            self._searcher.stored_fields(docnum)
+        for name in ("id", "body", "wall"):
+            if name in reader.schema:
+                for term in list(reader.field_terms(name))[:1]:
+                    list(reader.postings(name, term).all_ids())
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -245,7 +255,7 @@ class SearchIndex:
         text, marked = snippets(stored.get("body", ""), words, bigrams=bigrams)
         if not text:
             text = stored.get("summary", "")
-            marked = html.escape(text, quote=False)
+            marked = str(escape(text))
         return Hit(
             id=stored["id"],
             alias=stored.get("alias", ""),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -110,6 +112,13 @@ class Project:
             config.plugins.on_shutdown()
         return self.root / "site"
 
+    def build_fails(self) -> None:
+        """Build, expecting MkDocs to abort (the plugin's error is in the log)."""
+        from mkdocs.exceptions import Abort
+
+        with pytest.raises(Abort):
+            self.build()
+
     def page(self, url: str) -> str:
         return (self.root / "site" / url / "index.html").read_text(encoding="utf-8")
 
@@ -117,3 +126,32 @@ class Project:
 @pytest.fixture
 def project(tmp_path: Path) -> Project:
     return Project(tmp_path / "proj")
+
+
+# Written by Python itself or by the install, not by a test.
+_NOT_OURS = re.compile(
+    r"(^|/)(__pycache__|\.pytest_cache|\.venv|node_modules|[^/]*\.egg-info)(/|$)")
+
+
+def _repository_state() -> set[str] | None:
+    """`git status` of the repository, every untracked and ignored file listed; None if not git."""
+    try:
+        done = subprocess.run(["git", "status", "--porcelain", "--ignored",
+                               "--untracked-files=all"], cwd=REPO, capture_output=True,
+                              text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return {line for line in done.stdout.splitlines() if not _NOT_OURS.search(line[3:])}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def repository_is_left_as_it_was():
+    """Tests write into tmp_path, never into the repository (an index, a site, screenshots)."""
+    before = _repository_state()
+    yield
+    after = _repository_state()
+    if before is not None and after is not None:
+        written = sorted(after - before)
+        assert not written, f"tests wrote into the repository: {written}"

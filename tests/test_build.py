@@ -240,3 +240,30 @@ def test_a_pagefind_failure_in_its_process_fails_the_build_and_leaves_no_copies(
         project.build()
     assert "casebook: search index: Pagefind's binary is missing" in caplog.text
     assert set(Path(tempfile.gettempdir()).glob("casebook-pagefind-*")) == copies
+
+
+def test_sudachi_cuts_each_published_text_once_per_build(project: Project, monkeypatch) -> None:
+    """The anonymisation check, the related-case keywords, the Whoosh index and Pagefind's other
+    spellings all read one analysis (casebook/japanese.py), made before anything forks."""
+    import casebook.japanese as japanese
+
+    cut: dict[str, int] = {}
+    real = japanese.tokenizer("C")
+
+    class Counting:
+        def tokenize(self, text, *args):
+            cut[text] = cut.get(text, 0) + 1
+            return real.tokenize(text, *args)
+
+    japanese.analyse.cache_clear()
+    monkeypatch.setattr(japanese, "tokenizer", lambda mode="C": Counting())
+    for module in ("pipeline.workers", "pipeline.build"):  # all in this process, to count
+        monkeypatch.setattr(f"{module}.can_fork", lambda: False)
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true"))
+    project.case()
+    project.case("b-shop", alias="B社", title="小売店の値付け", industry="I")
+    project.build()
+    japanese.analyse.cache_clear()
+    assert cut, "nothing was analysed: the count proves nothing"
+    assert any("人の管理や資金繰りへの対応は場当たり的だった" in text for text in cut)
+    assert {text: n for text, n in cut.items() if n > 1} == {}

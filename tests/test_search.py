@@ -363,3 +363,17 @@ def test_negation_is_part_of_the_query(tmp_path):
     changed = load_library(tmp_path / "proj")
     with memory_index(changed.cases, changed.vocabulary) as index:
         assert index.search("社員が付いてこない").ids[:2] == ["a-parts", "c-grocer"]
+
+
+def test_whoosh_remembers_that_a_field_has_no_length_column(index, monkeypatch):
+    # search/index.py patches Whoosh so a field without lengths (ids, keywords) is looked up
+    # on disk once, not once per posting while a segment is written (a sixth of a build).
+    reader = index._searcher.reader()
+    perdoc = reader._perdoc
+    looked_up: list[str] = []
+    has_column = type(perdoc).has_column
+    monkeypatch.setattr(type(perdoc), "has_column",
+                        lambda self, name: looked_up.append(name) or has_column(self, name))
+    for _ in range(3):
+        assert perdoc.doc_field_length(0, "kind") == 0
+    assert looked_up == ["_kind_len"]

@@ -46,7 +46,9 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> RealBuild:
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
         cwd=REPO, capture_output=True, text=True, timeout=900,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
+             # mkdocs.yml reads it: the index goes next to this site, not into the repository
+             "CASEBOOK_INDEX_DIR": str(site.parent / "whoosh-index")},
     )
     if result.returncode != 0:
         pytest.fail(f"`mkdocs build --strict` failed (exit {result.returncode}):\n"

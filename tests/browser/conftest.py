@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,7 +24,9 @@ CHROMIUM_ARGS = [
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-SCREENSHOTS = REPO / "tests" / "screenshots"
+# For a person to look at; outside the repository, which tests never write into.
+SCREENSHOTS = Path(os.environ.get("CASEBOOK_SCREENSHOTS",
+                                  Path(tempfile.gettempdir()) / "casebook-screenshots"))
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 # One page of each kind the issue names for the accessibility check, by kind.
@@ -150,7 +154,7 @@ class Visit:
                     " > .pagefind-ui__result-title > .pagefind-ui__result-link")]
 
     def screenshot(self, name: str, *, full_page: bool = True) -> Path:
-        """Save a PNG to tests/screenshots/ (not in git) for a person to look at."""
+        """Save a PNG to SCREENSHOTS ($CASEBOOK_SCREENSHOTS or <tmp>/casebook-screenshots/)."""
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=full_page)

@@ -1,5 +1,5 @@
 """Each kind of page in chromium: nothing loads from another host, and phones get no sideways
-scrolling. Screenshots of every page land in tests/screenshots/ for a person to look at."""
+scrolling. Screenshots of every page land in <tmp>/casebook-screenshots/ for a person to look at."""
 
 from __future__ import annotations
 

@@ -37,17 +37,21 @@
     }).replace(/\s+/g, " ").trim();
   }
 
-  const escapeHTML = (text) =>
-    text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const escapeHTML = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
   const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const WIDE = `[${CJK}\\u3000-\\u303f\\uff01-\\uff60]`;  // kanji, kana, Japanese punctuation
   const AROUND_CJK = new RegExp(`\\s+(?=${WIDE})|(?<=${WIDE})\\s+`, "gu");
 
-  /** Index words back to characters, with the words of `term` marked. */
+  /** Index words back to characters, with the words of `term` marked.
+   *
+   * `html` is Pagefind's excerpt: text it has escaped, with <mark> around hits. A decoded
+   * index word can be any character, `<` and `"` included (a page may even spell one on
+   * purpose), so each is escaped again before the result goes into the page. */
   function readable(html, term) {
     let text = html
       .replace(/<\/?mark>/g, "")
-      .replace(WORD, (_, code) => String.fromCodePoint(parseInt(code, 36)))
+      .replace(WORD, (_, code) => escapeHTML(String.fromCodePoint(parseInt(code, 36))))
       // Spaces next to kanji and kana are the spelling's; the page's own are GAP words.
       .replace(AROUND_CJK, "")
       .replace(new RegExp(`\\s*${GAP}[\\s${GAP}]*`, "gu"), " ")

@@ -1,0 +1,62 @@
+"""A hostile author's page, found through the header search in chromium: nothing runs."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from search.pagefind import MARKER, _base36
+from tests.browser.conftest import DESKTOP, Visit, _QuietHandler, _visit
+from tests.conftest import MKDOCS_YML, Project
+
+pytestmark = pytest.mark.browser
+
+
+def spelt(char: str) -> str:
+    """How the index spells one character: the marker, its code and its successor's (none)."""
+    return MARKER + _base36(ord(char)) + "0000"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Iterator[str]:
+    project = Project(tmp_path_factory.mktemp("hostile") / "proj")
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true"))
+    path = project.case()
+    # Body text that spells <img src=x onerror=…> in the index's own words: decoded, it
+    # would become markup in the search results if the page script did not escape it.
+    planted = (f"{spelt('<')}img src=x onerror=window.cbHacked=1 {spelt('>')}"
+               f" 警戒語の合図")
+    text = path.read_text("utf-8").replace("目標年商を達成した。",
+                                           f"目標年商を達成した。{planted}")
+    path.write_text(text, "utf-8")
+    site = project.build()
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def visit(browser, hostile_site: str) -> Iterator[Visit]:
+    yield from _visit(browser, hostile_site, DESKTOP)
+
+
+def test_index_words_decoded_in_an_excerpt_cannot_become_markup(visit: Visit) -> None:
+    visit.go()
+    results = visit.search("警戒語の合図")
+    assert any(r.is_case("A社") for r in results), [r.title for r in results]
+    page = visit.page
+    assert page.evaluate("() => window.cbHacked") is None
+    assert page.evaluate("() => document.querySelectorAll('.pagefind-ui__results img').length") \
+        == 0
+    excerpt = page.inner_text(".pagefind-ui__result-excerpt")
+    # Shown as the text it is: the attack reached the excerpt, and did nothing there.
+    assert "<img src=x onerror" in excerpt

@@ -1,0 +1,312 @@
+"""What a hostile or careless author tried, as a reader or a terminal would see it.
+
+Each test plants one thing into a throwaway project and runs what a user runs: `casebook
+check` (its exit code and messages) or a real build (the pages, the search index). What is
+checked must be exactly what is published: every text a page carries is scanned, every value
+is escaped, every fault is reported with its file and line, and nothing half-built is published.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+from tests.conftest import Project
+from tests.test_build import text_of
+
+
+def check(project: Project, capsys) -> tuple[int, str]:
+    """`casebook check --root …`: exit code and everything it printed."""
+    code = main(["check", "--root", str(project.root)])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+def line_of(path: Path, needle: str) -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(i for i, line in enumerate(lines, start=1) if needle in line)
+
+
+def add_to_change(path: Path, text: str) -> None:
+    """Append text to the case's 生まれた事業上の変化 section (the conftest case's last line)."""
+    body = path.read_text("utf-8")
+    assert "目標年商を達成した。" in body
+    path.write_text(body.replace("目標年商を達成した。", f"目標年商を達成した。\n\n{text}"),
+                    "utf-8")
+
+
+# --- privacy: what passed `casebook check` and was published ---------------------------------
+
+
+def test_private_term_phone_and_name_in_a_plain_text_fence_fail_the_check(project, capsys):
+    project.write("content/private-terms.txt", "秘密山商店\n")
+    path = project.case()
+    add_to_change(path, "```text\n秘密山商店の担当 田中一郎様 090-1234-5678\n```")
+    code, report = check(project, capsys)
+    line = line_of(path, "秘密山商店の担当")
+    assert code == 1
+    assert f"cases/a-parts.md:{line}: anonymization: private term 非公開語 '秘密山商店'" in report
+    assert "'田中一郎様'" in report and "'090-1234-5678'" in report
+    assert "in a code block" in report
+
+
+@pytest.mark.parametrize("written", ["秘密**山**商店", "秘密山&#21830;店", "秘密_山_商店",
+                                     "[秘密山](#x)商店", "秘密山\n商店"])
+def test_private_term_broken_by_markup_or_a_character_reference_fails(project, capsys,
+                                                                      written):
+    project.write("content/private-terms.txt", "秘密山商店\n")
+    path = project.case()
+    add_to_change(path, f"取引先は{written}です。")
+    code, report = check(project, capsys)
+    assert code == 1 and "private term 非公開語 '秘密" in report, report
+
+
+def test_yaml_alias_cannot_copy_an_internal_value_into_a_published_field(project, capsys):
+    path = project.case()
+    text = path.read_text("utf-8").replace(
+        "status: published", "status: published\ninternal_notes: &leak 担当は田中一郎様\n"
+                             "industry_detail: *leak")
+    path.write_text(text, "utf-8")
+    code, report = check(project, capsys)
+    line = line_of(path, "internal_notes: &leak")
+    assert code == 1
+    assert (f"cases/a-parts.md:{line}: front matter: YAML anchor &leak is not allowed: "
+            "write each value out in full") in report
+    project.build_fails()
+    assert not (project.root / "site").exists()
+
+
+def test_private_term_or_phone_in_a_vocabulary_description_fails(project, capsys):
+    project.write("content/private-terms.txt", "秘密山商店\n")
+    taxonomy = project.root / "content" / "taxonomy.yml"
+    taxonomy.write_text(taxonomy.read_text("utf-8").replace(
+        "相手の話をしっかりと聞くこと。",
+        "相手の話をしっかりと聞くこと。秘密山商店 03-1234-5678。"), "utf-8")
+    project.case()
+    code, report = check(project, capsys)
+    line = line_of(taxonomy, "秘密山商店 03-1234-5678") - 1  # its 'description: >-' line
+    assert code == 1
+    assert f"content/taxonomy.yml:{line}: skill.keicho.description: private term" in report
+    assert f"content/taxonomy.yml:{line}: skill.keicho.description: possible phone" in report
+
+
+def test_files_that_are_not_pages_or_assets_are_never_published(project, caplog):
+    project.write("content/private-terms.txt", "秘密山商店\n")
+    project.write("content/private-terms.txt.bak", "秘密山商店\n")
+    project.write("content/notes.txt", "秘密のメモ\n")
+    project.write("content/img/chart.png", "not really a png")
+    project.case()
+    site = project.build()
+    assert not (site / "private-terms.txt.bak").exists()
+    assert not (site / "notes.txt").exists()
+    assert not (site / "private-terms.txt").exists()
+    assert (site / "img" / "chart.png").exists()
+    assert "content/notes.txt: not published" in caplog.text
+    assert "content/private-terms.txt.bak: not published" in caplog.text
+
+
+@pytest.mark.parametrize(("written", "kind"), [
+    ("電話は090\u200b-1234-5678です。", "phone"),
+    ("電話は〇九〇-一二三四-五六七八です。", "phone"),
+    ("電話は090/1234/5678です。", "phone"),
+    ("やまだたろうさまが来た。", "personal name"),
+    ("担当の佐藤花子が来た。", "personal name"),
+    ("取引先の**株式**会社山田に納品した。", "company name"),
+])
+def test_evasions_are_caught(project, capsys, written, kind):
+    path = project.case()
+    add_to_change(path, written)
+    code, report = check(project, capsys)
+    assert code == 1 and f"possible {kind}" in report, report
+
+
+# --- injection --------------------------------------------------------------------------------
+
+
+def test_markup_in_an_alias_is_shown_as_text(project):
+    project.case(alias="Z社<script>alert(1)</script>")
+    project.build()
+    page = project.page("cases/a-parts")
+    assert "<script>alert(1)" not in page
+    assert "Z社&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in project.page("cases")
+
+
+def test_escaped_markup_in_a_heading_cannot_close_the_title(project):
+    project.case()
+    project.write("content/guide.md", "# 解説 &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"
+                                      "\n\n本文。\n")
+    project.build()
+    page = project.page("guide")
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "</title><script>" not in page
+    assert "&lt;/title&gt;&lt;script&gt;" in title
+    assert not re.search(r"<script>alert", page)
+
+
+def test_vocabulary_labels_are_escaped_in_term_pages_tables_and_the_matrix(project):
+    taxonomy = project.root / "content" / "taxonomy.yml"
+    taxonomy.write_text(taxonomy.read_text("utf-8").replace(
+        "label: 見えない\n", 'label: "見えない<img src=x onerror=alert(1)>"\n').replace(
+        "synonyms: [見えない壁", "synonyms: [見えない, 見えない壁"), "utf-8")
+    project.case()
+    project.build()
+    for url in ("walls/mienai", "walls", "matrix", "cases/a-parts", "cases"):
+        page = project.page(url)
+        assert "<img src=x" not in page, url
+        assert "見えない&lt;img src=x onerror=alert(1)&gt;" in page, url
+
+
+# --- inputs that crashed or were silently wrong ----------------------------------------------
+
+
+def test_a_byte_order_mark_is_read_as_nothing(project, capsys):
+    path = project.case()
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    project.write("content/guide.md", "\ufeff---\nexplains: {wall: 見えない}\n---\n# 解説\n")
+    code, _ = check(project, capsys)
+    assert code == 0
+    project.build()
+    page = project.page("guide")
+    assert "explains" not in text_of(page)
+    assert "「見えない」の事例（1件）" in text_of(page)
+
+
+def test_a_file_that_is_not_utf8_is_named(project, capsys):
+    path = project.case()
+    path.write_bytes(path.read_text("utf-8").encode("shift_jis"))
+    code, report = check(project, capsys)
+    assert code == 1
+    assert re.search(r"cases/a-parts\.md:\d+: encoding: the file is not UTF-8 \(byte 0x\w\w "
+                     r"at column \d+\): save it as UTF-8", report), report
+
+
+def test_a_line_longer_than_sudachi_accepts_is_checked(project, capsys):
+    path = project.case()
+    add_to_change(path, "あ" * 60000 + "田中社長")
+    code, report = check(project, capsys)
+    assert code == 1 and "'田中社長'" in report
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ('"zz-nl\\n"', "id must be lowercase ASCII letters, digits and '-'"),
+    ("index", "'index' is the name of a page the site makes"),
+    ("b-other", "id 'b-other' differs from the file name 'a-parts'"),
+])
+def test_bad_ids_are_reported(project, capsys, value, message):
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("id: a-parts", f"id: {value}"), "utf-8")
+    code, report = check(project, capsys)
+    assert code == 1 and f"cases/a-parts.md:2: id: {message}" in report, report
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("title: 属人的経営から組織的経営へ", "title: [a, b]",
+     "title: expected one line of text, got a list"),
+    ("alias: A社", "alias: {a: 1}", "alias: expected one line of text, got a mapping"),
+    ("walls: [見えない, 付いてこない]", "walls: 見えない",
+     "walls: expected a list such as [見えない]"),
+    ("alias: A社", "alias: A社\nalias: B社", "alias: duplicate key 'alias' (first on line 4)"),
+    ("title: 属人的経営から組織的経営へ", "title: 別のタイトル",
+     "title: the title differs from the H1 on line 16"),
+])
+def test_wrong_types_duplicate_keys_and_a_title_unlike_the_heading(project, capsys, old, new,
+                                                                   expected):
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+    code, report = check(project, capsys)
+    assert code == 1 and expected in report, report
+
+
+def test_a_yaml_alias_bomb_is_refused_at_once(project, capsys):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [*{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}, *{a}]\n"
+        for a, b in zip("abcdefg", "bcdefgh", strict=True))
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("---\nid:", f"---\n{bomb}id:", 1), "utf-8")
+    started = time.monotonic()
+    code, report = check(project, capsys)
+    assert time.monotonic() - started < 10
+    assert code == 1 and "cases/a-parts.md:2: front matter: YAML anchor &a is not allowed" in report
+    assert len(report) < 2000
+
+
+@pytest.mark.parametrize("written", ["[閉じていない注釈]{wall=見えない",
+                                     "[閉じていない注釈 {wall=見えない}",
+                                     "[[入れ子]{wall=見えない}の注釈]{skill=傾聴}"])
+def test_unclosed_or_nested_annotations_are_reported(project, capsys, written):
+    path = project.case()
+    add_to_change(path, written)
+    code, report = check(project, capsys)
+    assert code == 1 and "annotation:" in report, report
+
+
+def test_annotations_across_a_line_break_with_quoted_values_and_inside_code(project):
+    path = project.case()
+    add_to_change(path, '[二行にわたる\n注釈]{approach="傾聴型 ギャップアプローチ"}と、'
+                        "`[コード]{wall=見えない}`。")
+    project.build()
+    page = project.page("cases/a-parts")
+    assert re.search(r'<mark class="cb-annot cb-annot--approach">二行にわたる\n注釈</mark>'
+                     r'<a class="cb-badge cb-badge--approach" href="[^"]+">'
+                     r"傾聴型ギャップアプローチ</a>", page)
+    assert "<code>[コード]{wall=見えない}</code>" in page
+    assert "{approach=" not in page
+
+
+def test_a_misspelt_guide_key_is_reported(project, capsys):
+    project.case()
+    project.write("content/guide.md", "---\nexplain: {wall: 見えない}\n---\n# 解説\n")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert "content/guide.md:2: explain: unknown field — did you mean 'explains'?" in report
+
+
+def test_control_characters_in_values_are_reported_and_never_printed_raw(project, capsys):
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("alias: A社", 'alias: "A社\\e[31m"'), "utf-8")
+    add_to_change(path, "ベルが鳴る\x07。")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert "cases/a-parts.md:4: alias: control character U+001B (ESC)" in report
+    assert "control character U+0007 (BEL)" in report
+    assert "\x1b" not in report and "\x07" not in report
+
+
+def test_search_prints_a_control_character_escaped(project, capsys):
+    project.case()
+    project.build()
+    code = main(["search", "--root", str(project.root), "\x1b[31m資金繰り"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "\x1b" not in out and "\\x1b[31m資金繰り" in out
+
+
+@pytest.mark.parametrize("name", ["sub/b-shop.md", "b-shop.markdown", "b-shop.MD"])
+def test_case_files_in_subfolders_or_with_other_endings_are_read(project, name):
+    project.case("a-parts")
+    text = (project.root / "cases" / "a-parts.md").read_text("utf-8")
+    project.write(f"cases/{name}", text.replace("id: a-parts", "id: b-shop")
+                  .replace("alias: A社", "alias: B社"))
+    project.build()
+    assert "B社" in project.page("cases/b-shop")
+
+
+# --- faults -----------------------------------------------------------------------------------
+
+
+def test_a_build_that_fails_after_the_check_leaves_the_old_site_as_it_was(project, monkeypatch):
+    project.case()
+    site = project.build()
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    marker = (site / "cases" / "a-parts" / "index.html").read_bytes()
+    monkeypatch.setattr("pipeline.build.Build.cases_json",
+                        lambda self: (_ for _ in ()).throw(OSError(28, "No space left")))
+    with pytest.raises(OSError):
+        project.build()
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+    assert (site / "cases" / "a-parts" / "index.html").read_bytes() == marker
+    assert not list(project.root.glob(".site.new-*"))
