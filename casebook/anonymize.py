@@ -83,6 +83,7 @@ Cost
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 import unicodedata
@@ -94,8 +95,9 @@ from typing import NamedTuple
 import jaconv
 
 from casebook.japanese import FORMAT, Morph, analyse, fold, part_of_speech
+from casebook.problems import Problem
 
-__all__ = ["KINDS", "Finding", "find_private_terms", "load_private_terms", "scan"]
+__all__ = ["KINDS", "Finding", "exceptions", "find_private_terms", "load_private_terms", "scan"]
 
 KINDS: dict[str, str] = {
     "phone": "phone number 電話番号",
@@ -123,22 +125,60 @@ class Finding:
 
     def describe(self) -> str:
         """`possible personal name 個人名 '田中社長' (person, column 3)`."""
+        return f"{self.label} '{self.shown}' ({self.kind}, column {self.column})"
+
+    @property
+    def label(self) -> str:
+        """`possible personal name 個人名`; a private term is not a possibility but a fact."""
         label = KINDS.get(self.kind, self.kind)
-        if self.kind != "private-term":
-            label = f"possible {label}"
-        return f"{label} '{self.text}' ({self.kind}, column {self.column})"
+        return label if self.kind == "private-term" else f"possible {label}"
+
+    @property
+    def shown(self) -> str:
+        return self.text.replace("\n", " ")
 
 
-def load_private_terms(path: Path) -> list[str]:
-    """The deny-list terms of `path`, one a line; `#` comments and blank lines skipped."""
+def exceptions(config: object, path: str, line: int, problems: list[Problem]) -> list[str]:
+    """The texts of an `anonymization: {allow: [{text: …, reason: …}]}` block (a case's front
+    matter, the vocabulary); a Problem for every entry without both."""
+    if config is None:
+        return []
+    entries = config.get("allow") if isinstance(config, dict) else None
+    if not isinstance(entries, list):
+        problems.append(Problem(path, line, "anonymization",
+                                "expected 'allow:' with a list of {text: …, reason: …}",
+                                str(config)))
+        return []
+    allowed = []
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict) or not entry.get("text") or not entry.get("reason"):
+            problems.append(Problem(path, line, f"anonymization.allow[{index}]",
+                                    "each exception needs 'text' and 'reason'", str(entry)))
+            continue
+        allowed.append(str(entry["text"]))
+    return allowed
+
+
+def load_private_terms(path: Path, display: str | None = None,
+                       problems: list[Problem] | None = None) -> list[str]:
+    """The deny-list terms of `path`, one a line; `#` comments (whole lines, or after a space)
+    and blank lines skipped. A file that cannot be read is a Problem, not an empty list."""
+    from casebook.sources import decode
+
+    display = display or str(path)
+    problems = problems if problems is not None else []
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         return []
+    except OSError as error:
+        problems.append(Problem(display, 0, "file", f"cannot read: {error.strerror}"))
+        return []
+    text = decode(data, display, problems)
     terms = []
-    for line in text.splitlines():
-        term = line.strip()
-        if term and not term.startswith("#"):
+    for line in (text or "").splitlines():
+        term = re.sub(r"(^|\s)#.*", "", line).strip()
+        if term:
             terms.append(term)
     return terms
 
@@ -222,17 +262,37 @@ _DASH = r"\-‐‑‒–—―−ー"
 _D = f"[{_DASH}]"
 _KNUM = "[〇一二三四五六七八九十]"
 
-_PHONE_SEPARATOR = rf"(?:\) ?|[ (./]|{_D})?"
-_PHONE = re.compile(
-    rf"(?<![0-9A-Za-z{_DASH}.])(?:\+81[ {_DASH}]?(?:\(0\))?\d{{1,4}}|\(0\d{{1,4}}\) ?|0\d{{1,4}})"
-    rf"{_PHONE_SEPARATOR}\d{{1,4}}{_PHONE_SEPARATOR}\d{{3,4}}(?![0-9])"
+# Between the digit groups of a phone number: a dash, dot, slash, colon, comma, 〜, ・ or _
+# (with spaces around it or not), spaces alone, or brackets.
+_PHONE_SEP = rf"(?:\s{{0,2}}[{_DASH}.・･·/_~〜～:,ｰ]\s{{0,2}}|[\s()（）]{{1,2}})?"
+# A run that may hold a phone number: 0 (or +81) and up to five more groups of digits.
+_PHONE_RUN = re.compile(
+    rf"(?<![0-9])(?:\+81{_PHONE_SEP}(?:\(0\))?|[(（](?=0\d{{1,4}}[)）])|(?=0))\d{{1,5}}[)）]?"
+    rf"(?:{_PHONE_SEP}\d{{1,5}}){{0,5}}"
 )
+_DIGITS = re.compile(r"\d+")
+_LATIN_UPPER = re.compile("[A-Z]")
+_LATIN_WORD = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
+_LATIN_PERSON = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof)\.?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?")
+_LATIN_COMPANY = re.compile(
+    r"\b[A-Z][A-Za-z&'-]+(?:\s+[A-Z][A-Za-z&'-]+)*,?\s+(?:Co\.,?\s*Ltd\.?|Co\.|Ltd\.?|Inc\.?|"
+    r"LLC|K\.K\.|Corp\.?|Corporation|Company|GmbH)")
+_LATIN_ADDRESS = re.compile(
+    r"\b\d+-\d+(?:-\d+)?,?\s+[A-Z][a-z]+-(?:machi|cho|chō|mura|son|ku|shi|gun|chome)\b")
 _EMAIL = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _URL_END = r"[^\s<>()\[\]{}「」『』()、。,\"'`]*"
+# Top-level domains a bare host name is recognised by (not .md, .py, .js: file names).
+_TLDS = ("jp|com|net|org|info|biz|io|co|tokyo|osaka|nagoya|kyoto|yokohama|okinawa|xyz|site|"
+         "online|shop|store|tech|app|dev|me|us|uk|de|fr|cn|kr|tw|asia|cc|tv|ai|link|club|work|"
+         "blog|page|website|space|life|world|jpn|nippon")
 _URL = re.compile(
-    rf"https?://{_URL_END}"
+    rf"[a-z][a-z0-9+.-]{{1,15}}://{_URL_END}"
+    rf"|(?<![A-Za-z0-9])(?:mailto|tel|fax|sms|callto|geo):[^\s<>、。「」]+"
+    rf"|(?<![A-Za-z0-9.@/:-])//[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/{_URL_END})?"
     rf"|(?<![A-Za-z0-9.@/-])www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:/{_URL_END})?"
-    rf"|(?<![A-Za-z0-9.@/-])(?:[A-Za-z0-9-]+\.)+(?:jp|com|net|org|info|biz|io)"
+    rf"|(?<![A-Za-z0-9.@/-])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?![A-Za-z0-9-])(?:/{_URL_END})?"
+    # a host name in Japanese: あおぞら商店.jp
+    rf"|(?<![\w.@/-])[^\x00-\x7f\s、。，．「」『』（）]+(?:\.[\w-]+)*\.(?:{_TLDS})"
     rf"(?![A-Za-z0-9-])(?:/{_URL_END})?",
     re.IGNORECASE,
 )
@@ -243,12 +303,28 @@ _POSTAL = re.compile(
     rf"|(?<![0-9{_DASH}.,/])\d{{3}}{_D}\d{{4}}(?![0-9{_DASH}])(?! ?{_UNIT})"
 )
 _DAY_NUM = rf"(?:\d{{1,2}}|{_KNUM}{{1,3}})"
+# A day, or a span of days (5〜6日, 5・6日).
+_DAYS = rf"(?P<DAY>{_DAY_NUM})(?:[〜~～・、{_DASH}]{_DAY_NUM})?"
+_DAYS1, _DAYS2 = _DAYS.replace("DAY", "d1"), _DAYS.replace("DAY", "d2")
+_MONTHS_EN = ("Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|"
+              "Aug(?:ust)?|Sep(?:t|tember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?")
 _DATE = re.compile(
     rf"(?:(?:令和|平成|昭和) ?(?:\d{{1,2}}|{_KNUM}{{1,3}}|元)|\d{{4}}|{_KNUM}{{4}}) ?年 ?"
-    rf"(?P<m1>{_DAY_NUM}) ?月 ?(?P<d1>{_DAY_NUM}) ?日"
-    rf"|(?<![0-9〇一二三四五六七八九十年])(?P<m2>{_DAY_NUM}) ?月 ?(?P<d2>{_DAY_NUM}) ?日"
+    rf"(?P<m1>{_DAY_NUM}) ?月 ?{_DAYS1} ?日"
+    rf"|(?<![0-9〇一二三四五六七八九十年])(?P<m2>{_DAY_NUM}) ?月 ?{_DAYS2} ?日"
     rf"|(?<![0-9A-Za-z/.])(?:(?:令和|平成|昭和|[RHS]) ?(?:\d{{1,2}}|元)|\d{{4}})"
     rf"(?P<sep>[/.{_DASH}])(?P<m3>\d{{1,2}})(?P=sep)(?P<d3>\d{{1,2}})(?![0-9/.])"
+    # 20230405
+    rf"|(?<![0-9])(?:19|20)\d\d(?P<m4>0[1-9]|1[0-2])(?P<d4>0[1-9]|[12]\d|3[01])(?![0-9])"
+    # 5/4/2023, 4/5/2023
+    rf"|(?<![0-9/])(?P<m5>\d{{1,2}})/(?P<d5>\d{{1,2}})/(?:19|20)\d\d(?![0-9])"
+    # April 5, 2023 / 5 April 2023
+    rf"|\b(?:{_MONTHS_EN})\.? (?P<d6>\d{{1,2}})(?:st|nd|rd|th)?,? (?:19|20)\d\d\b"
+    rf"|\b(?P<d7>\d{{1,2}}) (?:{_MONTHS_EN})\.? (?:19|20)\d\d\b"
+    # 2023年の元日, 2023年4月第1水曜日
+    rf"|(?:\d{{4}}|{_KNUM}{{4}}) ?年 ?の?(?:元日|元旦|大晦日)"
+    rf"|(?:\d{{4}} ?年 ?)?(?P<m8>{_DAY_NUM}) ?月 ?の?第 ?[1-5一二三四五] ?[月火水木金土日]曜日?",
+    re.IGNORECASE,
 )
 _NUM = rf"(?:\d+|{_KNUM}+|百)"
 _PLACE_CHARS = "\u3005\u3006\u4e00-\u9fffァ-ヺヵヶー"
@@ -382,11 +458,16 @@ def _category(pos: tuple[str, ...]) -> tuple[int, bool, str]:
     return OTHER, False, ""
 
 
-def _token(morph: Morph) -> _Token:
-    category = _POS_CATEGORY.get(morph.pos)
+def _pos_category(pos_id: int) -> tuple[int, bool, str]:
+    category = _POS_CATEGORY.get(pos_id)
     if category is None:
-        category = _POS_CATEGORY[morph.pos] = _category(part_of_speech(morph.pos))
-    return _Token(morph.surface, morph.begin, morph.end, *category, morph.oov, morph.pos)
+        category = _POS_CATEGORY[pos_id] = _category(part_of_speech(pos_id))
+    return category
+
+
+def _token(morph: Morph) -> _Token:
+    return _Token(morph.surface, morph.begin, morph.end, *_pos_category(morph.pos), morph.oov,
+                  morph.pos)
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -442,12 +523,7 @@ def _regex_spans(text: str) -> Iterator[_Span]:
     digits = text.translate(_KANJI_TO_DIGIT)  # one character for one: offsets stay the same
     has_digit = bool(_DIGIT.search(digits))
     if has_digit:
-        for match in _PHONE.finditer(digits):
-            number = re.sub(r"\D", "", match.group())
-            if match.group().startswith("+81"):
-                number = "0" + number[2:].removeprefix("0")
-            if 10 <= len(number) <= 11:
-                yield _Span(match.start(), match.end(), "phone")
+        yield from _phone_spans(digits)
         for match in _POSTAL.finditer(digits):
             yield _Span(match.start(), match.end(), "postal-code")
     if "@" in text:
@@ -456,13 +532,41 @@ def _regex_spans(text: str) -> Iterator[_Span]:
     if "." in text or ":" in text:
         for match in _URL.finditer(text):
             yield _Span(match.start(), match.end(), "url")
+    if _LATIN_UPPER.search(text):
+        yield from _latin_spans(text)
     if not has_digit and "月" not in text:
         return
     for match in _DATE.finditer(text):
-        month = match.group("m1") or match.group("m2") or match.group("m3")
-        day = match.group("d1") or match.group("d2") or match.group("d3")
-        if 1 <= _number(month) <= 12 and 1 <= _number(day) <= 31:
-            yield _Span(match.start(), match.end(), "date")
+        groups = match.groupdict()
+        month = next((groups[f"m{i}"] for i in (1, 2, 3, 4, 5, 8) if groups.get(f"m{i}")), None)
+        day = next((groups[f"d{i}"] for i in range(1, 8) if groups.get(f"d{i}")), None)
+        if month is not None and not 1 <= _number(month) <= 12:
+            continue
+        if day is not None and not 1 <= _number(day) <= 31:
+            continue
+        yield _Span(match.start(), match.end(), "date")
+
+
+def _phone_spans(text: str) -> Iterator[_Span]:
+    """Runs of 10 or 11 digits starting with 0 (or +81), in groups with separators between."""
+    at = 0
+    while (run := _PHONE_RUN.search(text, at)) is not None:
+        found = None
+        count, international = 0, run.group().startswith("+81")
+        for group in _DIGITS.finditer(run.group()):
+            digits = group.group()
+            if international and count == 0:
+                digits = "0" + digits[2:].removeprefix("0")  # +81 3 … is 03 …
+            count += len(digits)
+            if count >= 10:
+                if count <= 11:
+                    found = run.start() + group.end()
+                break
+        if found is None:
+            at = run.start() + 1
+            continue
+        yield _Span(run.start(), found, "phone")
+        at = found
 
 
 _KANJI_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")}
@@ -560,19 +664,42 @@ def _names_after_titles(tokens: list[_Token]) -> Iterator[_Span]:
         yield _Span(tokens[first].begin, tokens[j - 1].end, "person")
 
 
-def _speaker_spans(tokens: list[_Token]) -> Iterator[_Span]:
-    """A dialogue speaker that is a personal name (田中: …), not a role (社長: …)."""
+def _speaker_spans(text: str, tokens: list[_Token]) -> Iterator[_Span]:
+    """A dialogue speaker that is a personal name (田中: …, Tanaka: …), not a role (社長: …)."""
     names = [t for t in tokens if t.category == NAME and not _is_alias(t.surface)]
     if names:
         yield _Span(names[0].begin, names[-1].end, "person")
+    for match in _LATIN_WORD.finditer(text):
+        yield _Span(match.start(), match.end(), "person")
 
 
 def _full_name_spans(tokens: list[_Token]) -> Iterator[_Span]:
-    """A surname directly followed by a given name, with no title needed: 佐藤花子."""
-    for first, second in zip(tokens, tokens[1:], strict=False):
-        if (first.name_part == "姓" and second.name_part == "名" and first.end == second.begin
-                and not _is_alias(first.surface)):
-            yield _Span(first.begin, second.end, "person")
+    """A surname followed by a given name, with no title needed: 佐藤花子, 田中 太郎; and a
+    surname standing alone in a sentence (営業の田中が): a role word would have been written."""
+    for index, token in enumerate(tokens):
+        if token.name_part != "姓" or _is_alias(token.surface):
+            continue
+        after = index + 1
+        if after < len(tokens) and tokens[after].category == SPACE:
+            after += 1
+        if after < len(tokens) and tokens[after].name_part == "名":
+            yield _Span(token.begin, tokens[after].end, "person")
+            continue
+        before = tokens[index - 1] if index else None
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        alone = ((before is None or before.category not in _COMPOUND)
+                 and (following is None or following.category not in _COMPOUND))
+        # 石川, 長野, 宮崎 alone are prefectures, which cases may name.
+        if alone and len(token.surface) >= 2 and token.surface not in PUBLIC_GEOGRAPHY:
+            yield _Span(token.begin, token.end, "person")
+
+
+def _latin_spans(text: str) -> Iterator[_Span]:
+    """Names written in Latin letters: Mr. Tanaka, Tanaka Seisakusho Co., Ltd., an address."""
+    for pattern, kind in ((_LATIN_PERSON, "person"), (_LATIN_COMPANY, "company"),
+                          (_LATIN_ADDRESS, "address")):
+        for match in pattern.finditer(text):
+            yield _Span(match.start(), match.end(), kind)
 
 
 def _kana_name_spans(text: str, tokens: list[_Token]) -> Iterator[_Span]:
@@ -765,18 +892,25 @@ def _line_spans(folded: str, *, speaker: bool) -> list[_Span]:
     spans = list(_regex_spans(folded))
     if not folded.strip():
         return spans
-    line_tokens = [_token(m) for m in analyse(folded)]
+    morphs = analyse(folded)
+    # Words become tokens only where a rule will look: most lines hold no name at all.
+    surname = any(_pos_category(m.pos)[2] == "姓" for m in morphs)
+    anchored = [clause for clause in _CLAUSE.finditer(folded)
+                if _NEEDS_TOKENS.search(clause.group())]
+    if not (speaker or surname or anchored):
+        return spans
+    line_tokens = [_token(m) for m in morphs]
     if speaker:
-        spans.extend(_speaker_spans(line_tokens))
-    spans.extend(_full_name_spans(line_tokens))
+        spans.extend(_speaker_spans(folded, line_tokens))
+    if surname:
+        spans.extend(_full_name_spans(line_tokens))
     # Names never run across 、。「」, so the other rules only look at clauses holding a word
     # they anchor on.
-    for clause in _CLAUSE.finditer(folded):
-        if _NEEDS_TOKENS.search(clause.group()):
-            offset = clause.start()
-            tokens = _clause_tokens(line_tokens, offset, clause.end())
-            spans.extend(_Span(s.start + offset, s.end + offset, s.kind)
-                         for s in _clause_spans(clause.group(), tokens))
+    for clause in anchored:
+        offset = clause.start()
+        tokens = _clause_tokens(line_tokens, offset, clause.end())
+        spans.extend(_Span(s.start + offset, s.end + offset, s.kind)
+                     for s in _clause_spans(clause.group(), tokens))
     return spans
 
 
@@ -808,6 +942,11 @@ def _outermost(spans: list[_Span]) -> list[_Span]:
 # --- texts --------------------------------------------------------------------------------
 
 
+# What a deliberate exception ({anon="…"}, `anonymization.allow`) may let through: the name of
+# a public body or place. A phone number, an address, a person or a date never.
+EXCEPTABLE = frozenset({"organization", "company", "place"})
+
+
 def scan(
     text: str,
     *,
@@ -815,60 +954,66 @@ def scan(
     speaker: bool = False,
     private_terms: Sequence[str] = (),
     allowed: Collection[str] = (),
+    allowed_spans: Collection[tuple[int, int]] = (),
+    breaks: Sequence[int] = (),
 ) -> list[Finding]:
     """Every identifying detail in a published text (lines from `first_line` on), in order.
 
     `speaker`: the text is a dialogue's speaker label, which must be a role, not a name.
-    A private term is found across the text's line breaks too (a paragraph's soft breaks).
+    `allowed`: strings whose every occurrence is an exception; `allowed_spans`: (start, end)
+    offsets in `text` that are (an `{anon=…}` annotation marks one place, not every other).
+    `breaks`: offsets where the next source line starts (a paragraph joined from several
+    lines), so findings are located on the line they were written on. A private term is
+    found across line breaks too.
     """
-    private = _private_terms_in(text, private_terms)
+    starts = sorted({0, *breaks, *(i + 1 for i, char in enumerate(text) if char == "\n")})
+
+    def locate(offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(starts, offset) - 1
+        return first_line + index, offset - starts[index] + 1
+
     exceptions = [a for a in allowed if a]
     findings: list[Finding] = []
-    lines = text.split("\n")
-    for index, line in enumerate(lines):
-        if not line.strip():
-            continue
-        folded = fold(line)
-        spans = _outermost(_line_spans(folded.text, speaker=speaker))
-        excepted = _occurrences(line, exceptions)
-        for span in sorted(spans):
-            start, end = folded.span(span.start, span.end)
-            if any(s <= start and end <= e for s, e in excepted):
-                continue
-            findings.append(Finding(span.kind, line[start:end], index + first_line, start + 1))
+    at = 0
+    for unit in text.split("\n"):
+        if unit.strip():
+            folded = fold(unit)
+            excepted = _occurrences(unit, exceptions)
+            excepted += [(s - at, e - at) for s, e in allowed_spans]
+            for span in sorted(_outermost(_line_spans(folded.text, speaker=speaker))):
+                start, end = folded.span(span.start, span.end)
+                if span.kind in EXCEPTABLE and any(s <= start and end <= e
+                                                   for s, e in excepted):
+                    continue
+                findings.append(Finding(span.kind, unit[start:end], *locate(at + start)))
+        at += len(unit) + 1
+    private = _private_terms_in(text, private_terms)
     if private is not None:
-        findings.extend(_private_findings(lines, private, first_line))
+        folded = fold(text)
+        for span in _private_spans(folded.text, private):
+            start, end = folded.span(span.start, span.end)
+            findings.append(Finding(span.kind, text[start:end], *locate(start)))
         findings.sort(key=lambda f: (f.line, f.column))
     return findings
 
 
 def find_private_terms(text: str, private_terms: Sequence[str]) -> list[Finding]:
     """The deny-list terms in `text` only (cheap: no other rule, no Sudachi)."""
-    pattern = _private_terms_in(text, private_terms)
-    if pattern is None:
+    if _private_terms_in(text, private_terms) is None:
         return []
-    return list(_private_findings(text.split("\n"), pattern, 1))
+    return scan_private(text, private_terms)
 
 
-def _private_findings(lines: list[str], pattern: re.Pattern[str],
-                      first_line: int) -> Iterator[Finding]:
-    """Deny-list terms in the text with its line breaks removed (a term may be split by one)."""
-    folded_lines = [fold(line) for line in lines]
-    joined = "".join(f.text for f in folded_lines)
-    # folded index in `joined` -> (line index, folded index in that line)
-    where: list[tuple[int, int]] = [(n, i) for n, f in enumerate(folded_lines)
-                                    for i in range(len(f.text))]
-    for span in _private_spans(joined, pattern):
-        line_index, first = where[span.start]
-        end_line, last = where[span.end - 1]
-        folded = folded_lines[line_index]
-        start = folded.starts[first]
-        if end_line == line_index:
-            end = folded.ends[last]
-            written = lines[line_index][start:end]
-        else:
-            written = lines[line_index][start:] + "…"
-        yield Finding(span.kind, written, line_index + first_line, start + 1)
+def scan_private(text: str, private_terms: Sequence[str]) -> list[Finding]:
+    pattern = _private_terms_in(text, private_terms)
+    folded = fold(text)
+    found = []
+    for span in _private_spans(folded.text, pattern):
+        start, end = folded.span(span.start, span.end)
+        line = text.count("\n", 0, start) + 1
+        found.append(Finding(span.kind, text[start:end], line,
+                             start - (text.rfind("\n", 0, start) + 1) + 1))
+    return found
 
 
 def _occurrences(line: str, strings: list[str]) -> list[tuple[int, int]]:

@@ -36,9 +36,8 @@ def _type_name(value: object) -> str:
     return type(value).__name__
 
 
-def check_types(doc: Document, fields: dict[str, Field], problems: list[Problem]) -> bool:
-    """Each field holds the kind of value it takes; False if any does not."""
-    ok = True
+def check_types(doc: Document, fields: dict[str, Field], problems: list[Problem]) -> None:
+    """Each field holds the kind of value it takes."""
     meta = doc.meta
     for key, value in meta.values.items():
         spec = fields.get(key)
@@ -51,24 +50,19 @@ def check_types(doc: Document, fields: dict[str, Field], problems: list[Problem]
                 problems.append(Problem(doc.path, line, key,
                                         f"expected a list such as {example}, "
                                         f"got {_type_name(value)}", str(value)))
-                ok = False
             elif any(isinstance(v, (list, dict)) for v in value):
                 problems.append(Problem(doc.path, line, key,
                                         "expected a list of names, one per item", str(value)))
-                ok = False
         elif spec.facet is not None or spec.type == "text":
             if isinstance(value, (list, dict, bool)) or (
                     spec.facet is None and not isinstance(value, str)):
                 problems.append(Problem(doc.path, line, key,
                                         f"expected one line of text, got {_type_name(value)}",
                                         str(value)))
-                ok = False
         elif spec.type == "mapping" and not isinstance(value, dict):
             problems.append(Problem(doc.path, line, key,
                                     f"expected a mapping (key: value), got {_type_name(value)}",
                                     str(value)))
-            ok = False
-    return ok
 
 
 def unknown_keys(doc: Document, fields: dict[str, Field], problems: list[Problem]) -> None:
@@ -107,7 +101,9 @@ def read_case(doc: Document, vocabulary: Vocabulary, problems: list[Problem]) ->
     if not meta.values and any(p.path == path for p in problems[:before]):
         return None  # broken YAML, already reported
     unknown_keys(doc, CASE_FIELDS, problems)
-    types_ok = check_types(doc, CASE_FIELDS, problems)
+    before_types = len(problems)
+    check_types(doc, CASE_FIELDS, problems)
+    mistyped = {p.field for p in problems[before_types:]}
     for spec in CASE_FIELDS.values():
         if spec.required and meta.get(spec.name) in (None, "", []):
             problems.append(Problem(path, meta.line(spec.name), spec.name,
@@ -115,17 +111,16 @@ def read_case(doc: Document, vocabulary: Vocabulary, problems: list[Problem]) ->
     published_meta(doc, CASE_FIELDS)
 
     facets: dict[str, list[Term]] = {}
-    if types_ok:
-        for spec in CASE_FIELDS.values():
-            value = meta.get(spec.name)
-            if spec.facet is None or value in (None, ""):
-                continue
-            line = meta.line(spec.name)
-            values = value if spec.many else [value]
-            terms = [_facet_value(doc, spec, v, vocabulary, problems,
-                                  meta.line(f"{spec.name}[{i}]", line) if spec.many else line)
-                     for i, v in enumerate(values)]
-            facets[spec.facet] = [t for t in terms if t is not None]
+    for spec in CASE_FIELDS.values():
+        value = meta.get(spec.name)
+        if spec.facet is None or value in (None, "") or spec.name in mistyped:
+            continue
+        line = meta.line(spec.name)
+        values = value if spec.many else [value]
+        terms = [_facet_value(doc, spec, v, vocabulary, problems,
+                              meta.line(f"{spec.name}[{i}]", line) if spec.many else line)
+                 for i, v in enumerate(values)]
+        facets[spec.facet] = [t for t in terms if t is not None]
 
     case_id = meta.get("id")
     case_id = case_id if isinstance(case_id, str) else ""
@@ -133,7 +128,7 @@ def read_case(doc: Document, vocabulary: Vocabulary, problems: list[Problem]) ->
     if case_id and not _ID.fullmatch(case_id):
         problems.append(Problem(path, meta.line("id"), "id",
                                 "id must be lowercase ASCII letters, digits and '-'",
-                                case_id, closest(stem, [stem]) if _ID.fullmatch(stem) else None))
+                                case_id, stem if _ID.fullmatch(stem) else None))
     elif case_id in RESERVED_IDS:
         problems.append(Problem(path, meta.line("id"), "id",
                                 f"'{case_id}' is the name of a page the site makes: "
@@ -141,7 +136,8 @@ def read_case(doc: Document, vocabulary: Vocabulary, problems: list[Problem]) ->
     elif case_id and case_id != stem:
         problems.append(Problem(path, meta.line("id"), "id",
                                 f"id '{case_id}' differs from the file name '{stem}': "
-                                "make them the same", case_id, stem))
+                                "make them the same", case_id,
+                                stem if _ID.fullmatch(stem) else None))
     kind = meta.get("kind") if isinstance(meta.get("kind"), str) else ""
     if kind and kind not in KINDS:
         problems.append(Problem(path, meta.line("kind"), "kind", f"unknown kind '{kind}'", kind,
@@ -167,7 +163,9 @@ def read_case(doc: Document, vocabulary: Vocabulary, problems: list[Problem]) ->
                                     closest(section.title,
                                             list(REQUIRED_SECTIONS + OPTIONAL_SECTIONS))))
     listed = {t.slug for t in facets.get("wall", [])}
-    for annotation in doc.annotations:
+    if "walls" in mistyped or not isinstance(meta.get("walls"), list):
+        listed = None  # the walls field is wrong itself: reported already
+    for annotation in doc.annotations if listed is not None else ():
         for term in annotation.terms:
             if term.facet == "wall" and term.slug not in listed:
                 problems.append(Problem(path, annotation.line, "walls",
@@ -213,10 +211,34 @@ def check_unique_ids(cases: list[Case], problems: list[Problem]) -> None:
                                     case.id))
 
 
+# The keys a guide passes on to the theme, which prints them into pages as they are: each
+# must be a plain name (Material's `status: new`, `icon: material/book`, `hide: [toc]`).
+_THEME_VALUES = {"status": re.compile(r"[a-z0-9][a-z0-9-]*")}
+HIDE = ("navigation", "toc", "footer", "feedback", "path", "tags")
+
+
+def _theme_keys(doc: Document, problems: list[Problem]) -> None:
+    for key, pattern in _THEME_VALUES.items():
+        value = doc.meta.get(key)
+        if value is not None and not (isinstance(value, str) and pattern.fullmatch(value)):
+            problems.append(Problem(doc.path, doc.meta.line(key), key,
+                                    f"'{value}' is not a name the theme takes "
+                                    f"(letters, digits and '-')", str(value)))
+    hide = doc.meta.get("hide")
+    if hide is not None:
+        values = hide if isinstance(hide, list) else [hide]
+        for value in values:
+            if value not in HIDE:
+                problems.append(Problem(doc.path, doc.meta.line("hide"), "hide",
+                                        f"cannot hide '{value}' (use {', '.join(HIDE)})",
+                                        str(value), closest(str(value), list(HIDE))))
+
+
 def read_guide(doc: Document, vocabulary: Vocabulary, problems: list[Problem]) -> Guide:
     """Check a guide's front matter (`explains:` and the keys passed on to the theme)."""
     unknown_keys(doc, GUIDE_FIELDS, problems)
     check_types(doc, GUIDE_FIELDS, problems)
+    _theme_keys(doc, problems)
     published_meta(doc, GUIDE_FIELDS)
     title = doc.meta.get("title")
     if not doc.title and not (isinstance(title, str) and title.strip()):

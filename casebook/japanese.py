@@ -25,10 +25,15 @@ __all__ = ["FORMAT", "Folded", "Morph", "Piece", "analyse", "chunks", "fold", "p
 
 # Characters NFKC may merge with their neighbour (dakuten, accents, Hangul jamo).
 _COMBINING = re.compile("[\u0300-\u036f\u1100-\u11ff\u3099-\u309c\u3130-\u318f\uff9e\uff9f]")
-# Format characters (zero-width space and joiners, soft hyphen, BOM …): invisible, so a phone
-# number or a private term with one inside must still be found.
-FORMAT = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-                    "\u2066-\u206f\ufeff\ufff9-\ufffb]")
+# Characters a reader does not see, so a phone number or a private term with one inside must
+# still be found: format characters (zero-width space and joiners, soft hyphen, BOM, bidi
+# controls, tag characters), variation selectors and the combining grapheme joiner, and
+# the Hangul fillers that render as nothing.
+FORMAT = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
+    "\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001-\U000e007f"
+    "\U000e0100-\U000e01ef]")
 
 # Sudachi refuses inputs over about 48 KB; lines longer than this many characters are cut.
 MAX_CHUNK = 4000

@@ -39,6 +39,19 @@ class PublishedText:
     field: str = "text"
     # Only published in the trainer edition (teaching notes).
     trainer: bool = False
+    # Offsets in `text` where the next source line begins (a paragraph's soft line breaks,
+    # which a reader does not see): findings are located on the line they were written on.
+    breaks: tuple[int, ...] = ()
+    # (start, end) of the parts an `{anon="…"}` annotation marks as a deliberate exception.
+    allowed: tuple[tuple[int, int], ...] = ()
+
+    def segments(self) -> list[str]:
+        """The text as it was cut into source lines, one piece per line from `line` on."""
+        starts = sorted({0, *self.breaks,
+                         *(i + 1 for i, char in enumerate(self.text) if char == "\n")})
+        ends = [*starts[1:], len(self.text) + 1]
+        return [self.text[start:end].rstrip("\n") for start, end in zip(starts, ends,
+                                                                        strict=True)]
 
 
 @dataclass(frozen=True)
@@ -220,3 +233,8 @@ class Guide:
     @property
     def title(self) -> str:
         return self.doc.title
+
+    @property
+    def is_draft(self) -> bool:
+        """`status: draft`: shown by `mkdocs serve` only, like a draft case."""
+        return self.doc.meta.get("status") == "draft"

@@ -28,7 +28,7 @@ from casebook.render import (
     unique_id,
 )
 from casebook.schema import GUIDE_PASSED_ON, KINDS
-from casebook.urls import href
+from casebook.urls import href, page_url
 from casebook.vocabulary import Facet, Term
 
 MATRIX_URI = "matrix.md"
@@ -97,12 +97,33 @@ def case_card(case: Case, library: Library, from_uri: str, directory_urls: bool)
                 walls, case.summary.lstrip("-*・ "))
 
 
-def case_cards(cases: list[Case], library: Library, from_uri: str,
-               directory_urls: bool) -> Markup:
-    if not cases:
-        return Markup("<p><em>該当する事例はまだありません。</em></p>\n")
-    cards = join("\n", (case_card(c, library, from_uri, directory_urls) for c in cases))
-    return html('<div class="cb-cards">\n{}\n</div>\n', cards)
+class Cards:
+    """Lists of case cards, each card written once per folder depth.
+
+    A 1,000-case site shows some 20,000 cards. A card links to its case and its terms through
+    the site root ("../../cases/a/" from any page two folders deep), so one card serves every
+    page at that depth.
+    """
+
+    def __init__(self, library: Library, directory_urls: bool) -> None:
+        self.library = library
+        self.directory_urls = directory_urls
+        self._made: dict[tuple[str, int], Markup] = {}
+
+    def __call__(self, cases: list[Case], from_uri: str) -> Markup:
+        if not cases:
+            return Markup("<p><em>該当する事例はまだありません。</em></p>\n")
+        depth = page_url(from_uri, self.directory_urls).count("/")
+        # A page as deep as `from_uri` that shares no folder with any link target.
+        placeholder = "\0/" * depth + "index.md"
+        made = []
+        for case in cases:
+            card = self._made.get((case.id, depth))
+            if card is None:
+                card = self._made[(case.id, depth)] = case_card(
+                    case, self.library, placeholder, self.directory_urls)
+            made.append(card)
+        return html('<div class="cb-cards">\n{}\n</div>\n', join("\n", made))
 
 
 def _links(targets: Iterable[tuple[str, str]], writer: _Writer) -> Markup:
@@ -112,13 +133,15 @@ def _links(targets: Iterable[tuple[str, str]], writer: _Writer) -> Markup:
 
 # --- generated pages ------------------------------------------------------------------------
 
-def generated_pages(library: Library, directory_urls: bool = True) -> list[Page]:
+def generated_pages(library: Library, directory_urls: bool = True,
+                    cards: Cards | None = None) -> list[Page]:
     """Every generated page of the site: case index, matrix, facet overviews, term pages."""
-    pages = [case_index(library, directory_urls), matrix_page(library, directory_urls)]
+    cards = cards or Cards(library, directory_urls)
+    pages = [case_index(library, directory_urls), matrix_page(library, cards)]
     for facet in library.vocabulary:
         pages.append(facet_overview(library, facet, directory_urls))
         for term in facet.terms:
-            pages.append(term_page(library, term, directory_urls))
+            pages.append(term_page(library, term, cards))
     return pages
 
 
@@ -149,11 +172,11 @@ def facet_overview(library: Library, facet: Facet, directory_urls: bool) -> Page
     return writer.page(facet.label)
 
 
-def term_page(library: Library, term: Term, directory_urls: bool) -> Page:
+def term_page(library: Library, term: Term, cards: Cards) -> Page:
     """A term's description, its method guide and its cases."""
     vocabulary = library.vocabulary
     facet = vocabulary[term.facet]
-    writer = _Writer(term_uri(term, vocabulary), directory_urls)
+    writer = _Writer(term_uri(term, vocabulary), cards.directory_urls)
     cases = library.cases_with(term)
     writer.heading(1, term.label)
     where = html('<a href="{}">{}</a>', writer.href(facet_uri(facet.name, vocabulary)),
@@ -172,7 +195,7 @@ def term_page(library: Library, term: Term, directory_urls: bool) -> Page:
         writer.add(html("<p>解説: {}</p>\n",
                         _links(((g.src_uri, g.title) for g in guides), writer)))
     writer.heading(2, f"事例（{len(cases)}件）")
-    writer.add(case_cards(cases, library, writer.uri, directory_urls))
+    writer.add(cards(cases, writer.uri))
     return writer.page(term.label)
 
 
@@ -180,9 +203,10 @@ def cell_anchor(row: Term, column: Term) -> str:
     return f"cell-{row.slug}-{column.slug}"
 
 
-def matrix_page(library: Library, directory_urls: bool) -> Page:
+def matrix_page(library: Library, cards: Cards) -> Page:
     """Walls × industries with counts; each cell links to its cases further down."""
     vocabulary = library.vocabulary
+    directory_urls = cards.directory_urls
     walls = vocabulary["wall"].terms
     cells = library.matrix("industry", "wall")
     industries = [t for t in vocabulary["industry"].terms
@@ -214,7 +238,7 @@ def matrix_page(library: Library, directory_urls: bool) -> Page:
             if found:
                 writer.heading(2, f"{industry.label} × {wall.label}",
                                anchor=cell_anchor(industry, wall))
-                writer.add(case_cards(found, library, writer.uri, directory_urls))
+                writer.add(cards(found, writer.uri))
     return writer.page("壁 × 業種", searchable=False)
 
 
@@ -299,9 +323,10 @@ def case_page(case: Case, library: Library, related: list[Related],
     return page
 
 
-def guide_page(guide: Guide, library: Library, directory_urls: bool) -> Page:
+def guide_page(guide: Guide, library: Library, cards: Cards) -> Page:
     """A method guide with the cases annotated with what it explains appended."""
     doc = guide.doc
+    directory_urls = cards.directory_urls
     writer = _Writer(guide.src_uri, directory_urls)
     writer.taken |= doc.anchors
     title = doc.title or str(doc.meta.get("title") or "")
@@ -314,13 +339,15 @@ def guide_page(guide: Guide, library: Library, directory_urls: bool) -> Page:
             cases = library.cases_with(term) or library.cases_annotated(term)
             writer.heading(2, f"「{term.label}」の事例（{len(cases)}件）",
                            anchor=f"cases-{facet_name}-{term.slug}")
-            writer.add(case_cards(cases, library, writer.uri, directory_urls))
+            writer.add(cards(cases, writer.uri))
     meta = {key: doc.meta.get(key) for key in GUIDE_PASSED_ON if key in doc.meta}
+    if guide.is_draft:
+        meta.pop("status")  # a draft is left out of the build, not badged
     if isinstance(doc.meta.get("description"), str):
         meta["description"] = doc.meta.get("description")
     if isinstance(doc.meta.get("title"), str):
         title = str(doc.meta.get("title"))
-    page = writer.page(title, meta=meta)
+    page = writer.page(title, meta=meta, draft=guide.is_draft, searchable=not guide.is_draft)
     page.headings = [*doc.headings, *page.headings]
     return page
 
@@ -328,9 +355,10 @@ def guide_page(guide: Guide, library: Library, directory_urls: bool) -> Page:
 def site_pages(library: Library, related: Callable[[Case], list[Related]],
                directory_urls: bool = True) -> list[Page]:
     """Every page of the site, in a stable order: guides, cases, generated pages."""
-    pages = [guide_page(g, library, directory_urls) for g in library.guides]
+    cards = Cards(library, directory_urls)
+    pages = [guide_page(g, library, cards) for g in library.guides]
     pages += [case_page(c, library, related(c), directory_urls) for c in library.cases]
-    pages += generated_pages(library, directory_urls)
+    pages += generated_pages(library, directory_urls, cards)
     return pages
 
 

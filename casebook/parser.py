@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
@@ -57,6 +58,44 @@ _MALFORMED = re.compile(r"\]\s*\{\s*[.#]?[A-Za-z_][\w-]*\s*[=}]"
                         r"|\{\s*(?:wall|approach|skill|anon)\s*=")
 _DIALOGUE_LINE = re.compile(
     r"^\s*(?P<speaker>[^\[\]:：]+?)\s*(?:\[(?P<skill>[^\]]*)\])?\s*[:：]\s?(?P<text>.*)$")
+
+
+# Where a soft line break stood in a paragraph, until its neighbours decide what it becomes.
+_SOFT = "\x00"
+
+
+def _wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _join_lines(text: str) -> tuple[str, tuple[int, ...], list[str]]:
+    """A paragraph's soft line breaks as a reader gets them: nothing between two Japanese
+    characters (a line of Japanese is not broken into words), a space elsewhere.
+
+    Returns the text, the offsets where each following source line starts (for locating what
+    the anonymisation check finds), and what each break became.
+    """
+    if _SOFT not in text:
+        return text, (), []
+    out: list[str] = []
+    breaks: list[int] = []
+    joiners: list[str] = []
+    pieces = text.split(_SOFT)
+    for index, piece in enumerate(pieces):
+        if index:
+            before = out[-1][-1:] if out and out[-1] else ""
+            after = piece[:1]
+            joiner = "" if before and after and _wide(before) and _wide(after) else " "
+            joiners.append(joiner)
+            out.append(joiner)
+            breaks.append(sum(len(p) for p in out))
+        out.append(piece)
+    return "".join(out), tuple(breaks), joiners
+
+
+def _joined_offset(raw: str, offset: int) -> int:
+    """Where an offset of the raw text (soft breaks as placeholders) is in `_join_lines`' text."""
+    return len(_join_lines(raw[:offset] + "x")[0]) - 1 if _SOFT in raw[:offset] else offset
 
 
 def _parse_attributes(text: str) -> dict[str, str] | None:
@@ -161,6 +200,7 @@ def parse_document(path: str, uri: str, text: str, vocabulary: Vocabulary,
     for key in options.internal:
         meta.values.pop(key, None)
     doc = Document(path=path, uri=uri, meta=meta, title="", title_line=0, body_line=body_line)
+    doc.texts.append(PublishedText(uri, 0, "file name"))  # the page's address names it
     walk = _Walk(doc, vocabulary, problems, options)
     walk.document(_md.parse(body))
     return doc
@@ -278,9 +318,11 @@ class _Walk:
             self.doc.sections.append(Section(self.section, self.section_line, text))
         self.section_texts = []
 
-    def record(self, text: str, line: int, field_name: str = "text") -> None:
+    def record(self, text: str, line: int, field_name: str = "text",
+               breaks: tuple[int, ...] = (), allowed: tuple[tuple[int, int], ...] = ()) -> None:
         if text.strip():
-            self.doc.texts.append(PublishedText(text, line, field_name, self.trainer))
+            self.doc.texts.append(PublishedText(text, line, field_name, self.trainer, breaks,
+                                                allowed))
 
     # --- fences ---------------------------------------------------------------------------
 
@@ -295,6 +337,8 @@ class _Walk:
                                  self.options.directory_urls)
         if token.type == "fence" and info == TEACHING_NOTE:
             return self.teaching_note(token, first)
+        if info:  # written into the page as the code's class
+            self.record(info, first - 1, "code")
         for number, line in enumerate(token.content.split("\n"), start=first):
             self.record(line, number, "code")
         self.section_texts.append(token.content.strip())
@@ -357,6 +401,7 @@ class _Walk:
         out: list[Markup] = []
         text: list[str] = []
         opened: list[_Open] = []
+        exceptions: list[tuple[int, int]] = []  # raw offsets of {anon=…} parts
         for child in token.children or ():
             kind = child.type
             if kind == "text":
@@ -368,8 +413,12 @@ class _Walk:
                         "this was not read as an annotation: write [本文]{wall=見えない}, "
                         "with the closing } and nothing between ] and {",
                         child.content.strip()[:40]))
-            elif kind in ("softbreak", "hardbreak"):
-                out.append(Markup("<br>\n" if kind == "hardbreak" else "\n"))
+            elif kind == "softbreak":
+                out.append(Markup(_SOFT))  # decided below, when both neighbours are known
+                text.append(_SOFT)
+                line += 1
+            elif kind == "hardbreak":
+                out.append(Markup("<br>\n"))
                 text.append("\n")
                 line += 1
             elif kind == "code_inline":
@@ -388,20 +437,33 @@ class _Walk:
             elif kind == "annotation_open":
                 out.append(self.annotation_open(child, line, len("".join(text)), opened))
             elif kind == "annotation_close":
-                out.append(self.annotation_close(opened, "".join(text), heading))
+                raw = "".join(text)
+                if opened and opened[-1].allow:
+                    exceptions.append((opened[-1].start, len(raw)))
+                out.append(self.annotation_close(opened, raw, heading))
             else:
                 out.append(html("{}", child.content))
                 text.append(child.content)
-        plain = "".join(text)
-        self.record(plain, first_line, "heading" if heading else "text")
-        return _Inline(Markup("").join(out), plain)
+        raw = "".join(text)
+        plain, breaks, joiners = _join_lines(raw)
+        allowed = tuple((_joined_offset(raw, start), _joined_offset(raw, end))
+                        for start, end in exceptions)
+        self.record(plain, first_line, "heading" if heading else "text", breaks, allowed)
+        rendered = "".join(out)
+        if joiners:
+            pieces = rendered.split(_SOFT)
+            rendered = pieces[0] + "".join(
+                ("" if joiner == "" else "\n") + piece
+                for joiner, piece in zip(joiners, pieces[1:], strict=True))
+        return _Inline(Markup(rendered), plain)
 
     def link(self, token: Token, line: int) -> Markup:
         written = str(token.attrGet("href") or "")
         title = token.attrGet("title")
-        self.record(written, line, "link")
+        # markdown-it has percent-encoded the address; a reader's browser shows it decoded.
+        self.record(unquote(written), line, "link")
         if title:
-            self.record(str(title), line, "link")
+            self.record(str(title), line, "link title")
         url = self.url(written, line)
         return html("<a{}>", attrs({"href": url, "title": title}))
 
@@ -410,21 +472,27 @@ class _Walk:
         alt = "".join(c.content for c in token.children or ()
                       if c.type in ("text", "code_inline"))
         self.record(alt, line, "image")
-        self.record(written, line, "link")
+        self.record(unquote(written), line, "link")
+        if token.attrGet("title"):
+            self.record(str(token.attrGet("title")), line, "link title")
         return html("<img{}>", attrs({"src": self.url(written, line), "alt": alt,
                                       "title": token.attrGet("title")}))
 
     def url(self, written: str, line: int) -> str:
-        """Where a link written in the file points, as a URL relative to this page."""
+        """Where a link written in the file points, as a URL relative to this page.
+
+        `written` is as markdown-it left it (percent-encoded); messages show it decoded.
+        """
         if is_external(written):
             return written
-        resolved = resolve(written, self.doc.uri)
+        shown = unquote(written)
+        resolved = resolve(shown, self.doc.uri)
         if resolved is None:
             self.problems.append(Problem(self.doc.path, line, "link",
-                                         f"'{written}' points outside the site", written))
+                                         f"'{shown}' points outside the site", shown))
             return written
         target, anchor = resolved
-        self.doc.links.append(Link(target, anchor, line, written))
+        self.doc.links.append(Link(target, anchor, line, shown))
         fragment = f"#{anchor}" if anchor else ""
         if not target:
             return fragment
@@ -470,7 +538,7 @@ class _Walk:
         if not opened:
             return Markup("")
         span = opened.pop()
-        annotated = text[span.start:]
+        annotated = _join_lines(text[span.start:])[0]
         if self.collect and not heading:
             self.doc.annotations.append(Annotation(annotated, tuple(span.terms), span.line,
                                                    self.section, span.allow))

@@ -63,12 +63,11 @@ GUIDE_FIELDS: dict[str, Field] = {
         Field("title", published=True),
         Field("description", published=True),
         Field("hide", type="any"),
-        Field("icon", type="text"),
-        Field("status", type="text"),
-        Field("template", type="text"),
+        Field("status", type="text", help="draft (shown only in mkdocs serve), or new …"),
     )
 }
-GUIDE_PASSED_ON = ("hide", "icon", "status", "template")
+# Keys a guide passes on to the theme (Material prints them into the page).
+GUIDE_PASSED_ON = ("hide", "status")
 
 # Case ids that would replace a page the site generates in cases/.
 RESERVED_IDS = frozenset({"index"})

@@ -26,8 +26,9 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # C0 controls but tab and line feed, DEL, C1 controls: invisible in an editor, and an ESC in a
-# title would be sent to every terminal that prints it.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# title would be sent to every terminal that prints it. Bidirectional overrides and isolates
+# too: they make a reader see text in another order than it is written (and checked).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def decode(data: bytes, display: str, problems: list[Problem]) -> str | None:
@@ -50,10 +51,10 @@ def decode(data: bytes, display: str, problems: list[Problem]) -> str | None:
 def control_characters(text: str, display: str, problems: list[Problem], *,
                        first_line: int = 1, field_name: str = "text") -> None:
     """Report every line holding a control character (ESC, BEL, NUL …)."""
-    if not _CONTROL.search(text):
+    if not CONTROL.search(text):
         return
     for number, line in enumerate(text.split("\n"), start=first_line):
-        found = _CONTROL.search(line)
+        found = CONTROL.search(line)
         if found:
             problems.append(Problem(
                 display, number, field_name,
@@ -63,7 +64,7 @@ def control_characters(text: str, display: str, problems: list[Problem], *,
 
 def _name(char: str) -> str:
     return {"\x1b": "ESC", "\x07": "BEL", "\x00": "NUL", "\x08": "BS", "\x7f": "DEL"}.get(
-        char, unicodedata.name(char, "control"))
+        char, unicodedata.name(char, "control").lower())
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -132,23 +133,35 @@ def load_yaml(raw: str, display: str, problems: list[Problem], *, first_line: in
     return value, node
 
 
-def _duplicate_keys(node: yaml.Node | None, display: str, problems: list[Problem],
+# Deeper than this, YAML is no longer front matter (and nesting a thousand lists deep would
+# exhaust Python's recursion when the values are built).
+MAX_DEPTH = 20
+
+
+def _duplicate_keys(root: yaml.Node | None, display: str, problems: list[Problem],
                     first_line: int) -> None:
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            line = key_node.start_mark.line + first_line
-            if key in seen:
-                problems.append(Problem(
-                    display, line, key,
-                    f"duplicate key '{key}' (first on line {seen[key]}): keep one", key))
-            else:
-                seen[key] = line
-            _duplicate_keys(value_node, display, problems, first_line)
-    elif isinstance(node, yaml.SequenceNode):
-        for item in node.value:
-            _duplicate_keys(item, display, problems, first_line)
+    """Report keys given twice in one mapping, and values nested too deeply."""
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            problems.append(Problem(display, node.start_mark.line + first_line, "YAML",
+                                    f"values nested more than {MAX_DEPTH} levels deep"))
+            return
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                key = str(key_node.value)
+                line = key_node.start_mark.line + first_line
+                if key in seen:
+                    problems.append(Problem(
+                        display, line, key,
+                        f"duplicate key '{key}' (first on line {seen[key]}): keep one", key))
+                else:
+                    seen[key] = line
+                stack.append((value_node, depth + 1))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
 
 
 def load_front_matter(raw: str | None, display: str, problems: list[Problem]) -> FrontMatter:
@@ -185,7 +198,7 @@ def node_lines(node: yaml.MappingNode, *, first_line: int) -> dict[str, int]:
 def _control_in_value(value: object, key: str, line: int, display: str,
                       problems: list[Problem]) -> None:
     if isinstance(value, str):
-        found = _CONTROL.search(value)
+        found = CONTROL.search(value)
         if found:
             problems.append(Problem(
                 display, line, key,

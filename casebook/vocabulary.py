@@ -167,6 +167,13 @@ def load_vocabulary(path: Path, display: str | None = None) -> Vocabulary:
         facet = Facet(name=str(name), label=_text(spec, "label", str(name)),
                       label_en=_text(spec, "label_en"), path=_text(spec, "path", str(name)),
                       description=_text(spec, "description").strip(), line=line)
+        if not _SLUG.fullmatch(facet.path):
+            # The facet's pages are written to this folder of the site: one plain name only.
+            problems.append(Problem(display, node_lines(facet_node, first_line=1).get("path", line)
+                                    if isinstance(facet_node, yaml.MappingNode) else line,
+                                    f"{name}.path", "path must be one folder name of lowercase "
+                                    f"ASCII letters, digits and '-', got '{facet.path}'",
+                                    facet.path))
         term_items = spec.get("terms") or []
         term_nodes = _terms_node(facet_node)
         if not isinstance(term_items, list):
@@ -190,31 +197,13 @@ def load_vocabulary(path: Path, display: str | None = None) -> Vocabulary:
         if spec.name not in known:
             problems.append(Problem(display, 1, "facets", f"facet '{spec.name}' is missing",
                                     spec.name))
-    allowed = _allowed(data.get("anonymization"), display, node_lines(node, first_line=1),
-                       problems)
+    from casebook.anonymize import exceptions
+
+    allowed = tuple(exceptions(data.get("anonymization"), display,
+                               node_lines(node, first_line=1).get("anonymization", 1), problems))
     if problems:
         raise CheckError(problems)
     return Vocabulary(facets, Path(path), display, allowed)
-
-
-def _allowed(config: object, display: str, lines: dict[str, int],
-             problems: list[Problem]) -> tuple[str, ...]:
-    if config is None:
-        return ()
-    line = lines.get("anonymization", 1)
-    entries = config.get("allow") if isinstance(config, dict) else None
-    if not isinstance(entries, list):
-        problems.append(Problem(display, line, "anonymization",
-                                "expected 'allow:' with a list of {text: …, reason: …}"))
-        return ()
-    allowed = []
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not entry.get("text") or not entry.get("reason"):
-            problems.append(Problem(display, line, f"anonymization.allow[{index}]",
-                                    "each exception needs 'text' and 'reason'", str(entry)))
-            continue
-        allowed.append(str(entry["text"]))
-    return tuple(allowed)
 
 
 def _text(spec: dict, key: str, default: str = "") -> str:

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook.anonymize import load_private_terms
 from casebook.library import Library
-from casebook.model import Case, Document
+from casebook.links import check_links
+from casebook.model import Case
 from casebook.pages import Page, site_pages
-from casebook.problems import CheckError, Problem, closest
+from casebook.problems import CheckError, Problem
 from casebook.related import DEFAULT_WEIGHTS, Related, RelatedFinder
 from casebook.urls import dest_path, page_url
 from pipeline.gate import OutputGate
@@ -37,7 +38,7 @@ from pipeline.options import BuildOptions
 from pipeline.timing import Stopwatch
 from pipeline.workers import Background, Child, WorkerError, can_fork
 from search.errors import SearchError
-from search.index import IndexStats, build_index, check_replaceable
+from search.index import IndexStats, build_index, check_replaceable, put_in_place, throw_away
 from search.pagefind import PagefindError, PagefindStats, SiteIndexer, SpellingVariants, index_site
 from search.similarity import KeywordSimilarity
 
@@ -73,6 +74,7 @@ class Build:
         self._index: Background | None = None
         self._pagefind: Child | None = None
         self._gate: OutputGate | None = None
+        self._staged_index: IndexStats | None = None
 
     @property
     def drafts(self) -> bool:
@@ -92,6 +94,7 @@ class Build:
 
     def prepare(self) -> list[Page]:
         """Read and check everything and make every page; CheckError lists all problems."""
+        self.check_outputs()
         with self.timings.stage("read+check"):
             self.loaded = load(self.options, drafts=self.drafts,
                                cache=self.caches.read if self.caches else None)
@@ -135,11 +138,11 @@ class Build:
     def start_outputs(self, site_dir: Path) -> None:
         """Start the Whoosh index, and Pagefind's copies of pages, in background processes."""
         self.cancel()
-        self._gate = OutputGate(load_private_terms(
-            self.options.path(self.options.private_terms)))
+        self._gate = OutputGate(self.loaded.private_terms)
         documents = {r.case.id: r.search.index_document for r in self.loaded.results
                      if r.case is not None and r.search.index_document is not None}
-        self._index = Background(_write_index, self.library, self.index_dir, documents)
+        self._index = Background(_write_index, self.library, self.index_dir, documents,
+                                 os.getpid())
         if self.options.search_pagefind and self.command != "serve" and can_fork():
             # Pages are respelt for Pagefind on the other core as they are written.
             self._pagefind = Child(_pagefind_child, Path(site_dir), self.library.vocabulary,
@@ -188,6 +191,7 @@ class Build:
                             f"spellings) in {stats.seconds:.1f} s")
         with self.timings.stage("whoosh index (wait)"):
             built: IndexStats = self._wait_index()
+        self._staged_index = built
         messages.append(f"Whoosh indexed {built.documents} cases in {built.seconds:.1f} s "
                         f"(in a second process): {built.directory}")
         return messages
@@ -222,8 +226,17 @@ class Build:
         finally:
             self._index = None
 
+    def commit(self) -> None:
+        """Put the outputs written beside their places into place (the site succeeded)."""
+        if self._staged_index is not None:
+            staged, self._staged_index = self._staged_index, None
+            put_in_place(staged)
+
     def cancel(self) -> None:
         """End the background work (a rebuild started, or the build failed)."""
+        if self._staged_index is not None:
+            staged, self._staged_index = self._staged_index, None
+            throw_away(staged)
         if self._index is not None:
             self._index.cancel()
             self._index = None
@@ -250,9 +263,11 @@ class Build:
         return json.dumps(records, ensure_ascii=False, indent=1)
 
 
-def _write_index(library: Library, index_dir: Path,
-                 documents: dict[str, dict]) -> Iterator[tuple[str, object]]:
-    yield "index", build_index(library.published, index_dir, documents=documents)
+def _write_index(library: Library, index_dir: Path, documents: dict[str, dict],
+                 owner: int) -> Iterator[tuple[str, object]]:
+    # Staged: the index goes into place with the site, and not at all if the build fails.
+    yield "index", build_index(library.published, index_dir, documents=documents, stage=True,
+                               owner=owner)
 
 
 def _pagefind_child(sender, inbox, site_dir: Path, vocabulary, pairs: list[tuple[str, str]],
@@ -273,41 +288,3 @@ def _pagefind_child(sender, inbox, site_dir: Path, vocabulary, pairs: list[tuple
     finally:
         if indexer is not None:
             indexer.discard()
-
-
-def check_links(library: Library, pages: list[Page], assets: set[str]) -> list[Problem]:
-    """Every link written in a case or guide leads to a page, anchor or file of the site."""
-    by_uri = {page.src_uri: page for page in pages}
-    drafts = {case.src_uri for case in library.drafts}
-    problems = []
-    documents: list[Document] = [g.doc for g in library.guides] + [c.doc for c in library.cases]
-    for doc in documents:
-        own = by_uri.get(doc.uri)
-        for link in doc.links:
-            target = link.target or doc.uri
-            if target.endswith(".md"):
-                page = by_uri.get(target) if link.target else own
-                if page is None:
-                    if target in drafts:
-                        reason = f"'{link.written}' is a draft case, not published"
-                    else:
-                        reason = f"no page '{link.written}'"
-                    hint = closest(target, list(by_uri))
-                    problems.append(Problem(doc.path, link.line, "link", reason, link.written,
-                                            _relative(hint, doc.uri) if hint else None))
-                elif link.anchor and link.anchor not in page.anchors:
-                    problems.append(Problem(doc.path, link.line, "link",
-                                            f"no heading '#{link.anchor}' in '{target}'",
-                                            link.written,
-                                            closest(link.anchor, sorted(page.anchors))))
-            elif target not in assets:
-                problems.append(Problem(doc.path, link.line, "link",
-                                        f"no file '{link.written}' in the docs folder",
-                                        link.written))
-    return problems
-
-
-def _relative(target: str, from_uri: str) -> str:
-    import posixpath
-
-    return posixpath.relpath(target, posixpath.dirname(from_uri) or ".")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -27,12 +27,11 @@ MODE_NOTES = {
     "or": "すべての語を含む事例が少ないため、いずれかの語を含む事例も表示しています",
     "bigram": "語として一致する事例がないため、文字の並びが一致する事例を表示しています",
 }
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def printable(text: str) -> str:
     """Text safe to print on a terminal: control characters shown as escapes, never sent."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+    from casebook.sources import CONTROL
+
+    return CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
 
 
 def say(text: str = "", *, error: bool = False) -> None:
@@ -277,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except (OptionsError, FileNotFoundError) as error:
         return _fail(args.command, str(error))
+    except BrokenPipeError:  # `casebook search … | head`: the reader has seen enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -13,20 +13,24 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from urllib.parse import unquote
 
 from casebook.anonymize import find_private_terms
 from casebook.problems import CheckError, Problem
 
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _TAG = re.compile(r"<[^>]*>")
-_ATTRIBUTE_TEXT = re.compile(r"""\b(?:title|alt|aria-label|content|data-[\w-]+)\s*=\s*"([^"]*)""")
+_ATTRIBUTE_TEXT = re.compile(
+    r"""\b(?:title|alt|aria-label|content|href|src|data-[\w-]+)\s*=\s*"([^"]*)""")
 
 
 def readable_text(page: str) -> str:
-    """What a reader of an HTML page can see or hear: text and text-bearing attributes."""
+    """What a reader of an HTML page can see or hear: text, text-bearing attributes and
+    link addresses (decoded, as a browser shows them)."""
     without_code = _SCRIPT_OR_STYLE.sub(" ", page)
-    attributes = " ".join(_ATTRIBUTE_TEXT.findall(without_code))
-    return html.unescape(_TAG.sub(" ", without_code) + " " + attributes)
+    attributes = " ".join(unquote(html.unescape(value))
+                          for value in _ATTRIBUTE_TEXT.findall(without_code))
+    return html.unescape(_TAG.sub(" ", without_code)) + " " + attributes
 
 
 class OutputGate:

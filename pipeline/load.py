@@ -15,12 +15,15 @@ unchanged is not read again, unless the vocabulary, the private terms or the edi
 
 from __future__ import annotations
 
+import html as html_module
 import os
+import re
+import stat
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from casebook.anonymize import load_private_terms, scan
+from casebook.anonymize import exceptions, find_private_terms, load_private_terms, scan
 from casebook.checks import check_unique_ids, read_case, read_guide
 from casebook.library import Library
 from casebook.model import Case, Document, Guide, PublishedText
@@ -83,16 +86,12 @@ class Loaded:
     assets: list[str]
     # content/ files never published, docs-relative (the adapter drops them)
     unpublished: list[str]
+    # the deny-list the texts were checked against (the output gate checks against it too)
+    private_terms: tuple[str, ...] = ()
 
     def raise_problems(self) -> None:
         if self.problems:
             raise CheckError(self.problems)
-
-    def search_data(self, case_id: str) -> SearchData | None:
-        for result in self.results:
-            if result.case is not None and result.case.id == case_id:
-                return result.search
-        return None
 
 
 class ReadCache:
@@ -117,40 +116,47 @@ class _Context:
 _context: _Context | None = None
 
 
-def discover(options: BuildOptions) -> tuple[list[FileJob], list[str], list[str], list[str]]:
-    """(jobs, assets, unpublished, warnings): every file of cases/ and content/ sorted out."""
-    jobs: list[FileJob] = []
-    assets: list[str] = []
-    unpublished: list[str] = []
-    warnings: list[str] = []
+@dataclass
+class Found:
+    """Every file of cases/ and the docs folder, sorted out."""
+
+    jobs: list[FileJob] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)  # docs-relative
+    unpublished: list[str] = field(default_factory=list)  # docs-relative
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def discover(options: BuildOptions) -> Found:
+    """Which files are cases, guides, assets to publish as they are, or never published."""
+    found = Found()
     root = options.root
-    cases = options.path(options.cases_dir)
     data_files = {options.path(options.taxonomy).resolve(),
                   options.path(options.private_terms).resolve()}
-    for path in _files(cases):
+    for path in _files(options.path(options.cases_dir), root, found):
         display = _display(path, root)
         if path.suffix.lower() in PAGE_SUFFIXES:
-            jobs.append(FileJob(path, display, f"cases/{path.stem}.md", "case"))
+            found.jobs.append(FileJob(path, display, f"cases/{path.stem}.md", "case"))
         else:
-            warnings.append(f"{display}: not a case file (cases are .md files): ignored")
+            found.warnings.append(f"{display}: not a case file (cases are .md files): ignored")
     docs = options.path(options.docs_dir)
-    for path in _files(docs):
+    for path in _files(docs, root, found):
         display = _display(path, root)
         rel = path.relative_to(docs).as_posix()
         if path.resolve() in data_files:
-            unpublished.append(rel)
+            found.unpublished.append(rel)
         elif path.suffix.lower() in PAGE_SUFFIXES:
             uri = str(PurePosixPath(rel).with_suffix(".md"))
-            jobs.append(FileJob(path, display, uri, "guide"))
+            found.jobs.append(FileJob(path, display, uri, "guide"))
             if uri != rel:
-                unpublished.append(rel)  # published under its .md name by the adapter
+                found.unpublished.append(rel)  # published under its .md name
         elif path.suffix.lower() in ASSET_SUFFIXES:
-            assets.append(rel)
+            found.assets.append(rel)
         else:
-            unpublished.append(rel)
-            warnings.append(f"{display}: not published (only pages and images, PDF, CSS and "
-                            "JS files are copied from the docs folder)")
-    return jobs, assets, unpublished, warnings
+            found.unpublished.append(rel)
+            found.warnings.append(f"{display}: not published (only pages and images, PDF, CSS "
+                                  "and JS files are copied from the docs folder)")
+    return found
 
 
 def _display(path: Path, root: Path) -> str:
@@ -161,15 +167,40 @@ def _display(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _files(folder: Path) -> list[Path]:
-    """Files below `folder`, sorted, skipping hidden files and folders (.git, .DS_Store)."""
+def _files(folder: Path, root: Path, found: Found) -> list[Path]:
+    """Regular files below `folder`, sorted, skipping hidden files and folders (.git).
+
+    A symbolic link is reported, never followed: it could bring a folder from outside the
+    project, unchecked, into the site. So is anything that is not a plain file (a pipe would
+    block the build, a device would never end).
+    """
     if not folder.is_dir():
         return []
-    found = []
+    files = []
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found += [Path(dirpath) / name for name in sorted(filenames) if not name.startswith(".")]
-    return sorted(found)
+        here = Path(dirpath)
+        for name in list(dirnames):
+            if not name.startswith(".") and (here / name).is_symlink():
+                found.problems.append(Problem(_display(here / name, root), 0, "file",
+                                              "a symbolic link to a folder: copy the files in "
+                                              "instead (links are not followed)"))
+        dirnames[:] = sorted(d for d in dirnames
+                             if not d.startswith(".") and not (here / d).is_symlink())
+        for name in sorted(filenames):
+            path = here / name
+            if name.startswith("."):
+                continue
+            if path.is_symlink():
+                found.problems.append(Problem(_display(path, root), 0, "file",
+                                              "a symbolic link: copy the file in instead "
+                                              "(links are not followed)"))
+            elif not stat.S_ISREG(path.lstat().st_mode):
+                found.problems.append(Problem(_display(path, root), 0, "file",
+                                              "not a plain file (a pipe, a device …): remove "
+                                              "it"))
+            else:
+                files.append(path)
+    return sorted(files)
 
 
 def load(options: BuildOptions, *, drafts: bool = False, anonymity: bool = True,
@@ -184,12 +215,16 @@ def load(options: BuildOptions, *, drafts: bool = False, anonymity: bool = True,
         else:
             vocabulary = load_vocabulary(taxonomy, display=options.taxonomy)
     except CheckError as error:
-        return Loaded(None, None, list(error.problems), [], [], [], [])
-    private_terms = tuple(load_private_terms(options.path(options.private_terms))) \
+        return Loaded(None, None, list(error.problems), [], [], [], [], ())
+    term_problems: list[Problem] = []
+    private_terms = tuple(load_private_terms(options.path(options.private_terms),
+                                             options.private_terms, term_problems)) \
         if anonymity else ()
     parse = ParseOptions(directory_urls=options.use_directory_urls, trainer=options.trainer,
                          internal=INTERNAL_FIELDS)
-    jobs, assets, unpublished, warnings = discover(options)
+    found = discover(options)
+    jobs, assets, unpublished, warnings = found.jobs, found.assets, found.unpublished, \
+        found.warnings
     if cache is not None:
         key = (taxonomy.read_bytes(), private_terms, anonymity, search, parse.trainer,
                parse.directory_urls)
@@ -223,9 +258,16 @@ def load(options: BuildOptions, *, drafts: bool = False, anonymity: bool = True,
         shown = {job.display for job in jobs}
         cache.files = {k: v for k, v in cache.files.items() if k in shown}
 
-    problems: list[Problem] = []
+    problems: list[Problem] = [*found.problems, *term_problems]
+    if anonymity and not options.path(options.private_terms).exists():
+        warnings.append(f"{options.private_terms}: no such file, so no private terms are "
+                        "looked for (create it, even empty, to say there are none)")
     if anonymity:
         problems += _scan_vocabulary(vocabulary, private_terms)
+        docs = options.path(options.docs_dir)
+        for asset in assets:
+            problems += _check_asset(docs / asset, f"{options.docs_dir}/{asset}", asset,
+                                     private_terms)
     cases: list[Case] = []
     guides: list[Guide] = []
     for result in results:
@@ -238,9 +280,11 @@ def load(options: BuildOptions, *, drafts: bool = False, anonymity: bool = True,
     library = None
     if not problems:
         published = [c for c in cases if drafts or not c.is_draft]
+        guides = [g for g in guides if drafts or not g.is_draft]
         library = Library(vocabulary, published, guides,
                           drafts=[c for c in cases if c.is_draft])
-    return Loaded(library, vocabulary, problems, warnings, results, assets, unpublished)
+    return Loaded(library, vocabulary, problems, warnings, results, assets, unpublished,
+                  private_terms)
 
 
 def load_library(root: Path | BuildOptions, *, drafts: bool = False, anonymity: bool = True,
@@ -253,6 +297,37 @@ def load_library(root: Path | BuildOptions, *, drafts: bool = False, anonymity: 
     loaded = load(options, drafts=drafts, anonymity=anonymity, cache=cache)
     loaded.raise_problems()
     return loaded.library
+
+
+_SVG_ACTIVE = re.compile(r"<script|\son\w+\s*=|javascript:|<foreignObject", re.I)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _check_asset(path: Path, display: str, rel: str,
+                 private_terms: tuple[str, ...]) -> list[Problem]:
+    """An asset is published as it is: its name is scanned like text, its bytes for the
+    deny-list (a text file renamed .png is still text), and an SVG — text and markup a
+    browser runs — for everything, scripts included."""
+    problems = _scan_texts(display, [PublishedText(rel, 0, "file name")], "", private_terms,
+                           [])
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return [*problems, Problem(display, 0, "file", f"cannot read: {error.strerror}")]
+    text = data.decode("utf-8", "replace")
+    if path.suffix.lower() == ".svg":
+        if _SVG_ACTIVE.search(text):
+            problems.append(Problem(display, 0, "file", "an SVG with a script or an event "
+                                    "handler: publish a picture without them"))
+        readable = html_module.unescape(_TAG.sub(" ", text))
+        problems += _scan_texts(display, [PublishedText(readable, 1, "text")], readable,
+                                private_terms, [])
+    else:
+        for finding in find_private_terms(text, private_terms):
+            problems.append(Problem(display, 0, "file",
+                                    f"private term 非公開語 '{finding.shown}' in the file's "
+                                    "content", finding.text))
+    return problems
 
 
 def _load_sudachi() -> None:
@@ -286,22 +361,13 @@ def _read_job(job_data: tuple[FileJob, bytes]) -> FileResult:
 
 
 def _allowed(doc: Document, problems: list[Problem]) -> list[str]:
-    """Text the anonymisation check lets through: `{anon="…"}` spans, `anonymization.allow`."""
-    allowed = [a.text for a in doc.annotations if a.allow]
-    config = doc.meta.get("anonymization") or {}
-    allow_list = config.get("allow") if isinstance(config, dict) else None
-    if allow_list is not None and not isinstance(allow_list, list):
-        problems.append(Problem(doc.path, doc.meta.line("anonymization"), "anonymization.allow",
-                                "expected a list of {text: …, reason: …}", str(allow_list)))
-        return allowed
-    for index, entry in enumerate(allow_list or []):
-        line = doc.meta.line("anonymization.allow", doc.meta.line("anonymization"))
-        if not isinstance(entry, dict) or not entry.get("text") or not entry.get("reason"):
-            problems.append(Problem(doc.path, line, f"anonymization.allow[{index}]",
-                                    "each exception needs 'text' and 'reason'", str(entry)))
-            continue
-        allowed.append(str(entry["text"]))
-    return allowed
+    """Text the front matter lets through wherever it occurs: `anonymization.allow`.
+
+    (An `{anon="…"}` annotation lets through only the part it marks: the parser records it
+    with the text it is in.)
+    """
+    return exceptions(doc.meta.get("anonymization"), doc.path,
+                      doc.meta.line("anonymization"), problems)
 
 
 def _scan_texts(path: str, texts: list[PublishedText], source: str,
@@ -311,32 +377,37 @@ def _scan_texts(path: str, texts: list[PublishedText], source: str,
     problems = []
     seen: set[tuple[str, int, str]] = set()
     for published in texts:
-        speaker = published.field == "speaker"
-        for finding in scan(published.text, first_line=published.line, speaker=speaker,
-                            private_terms=private_terms, allowed=allowed):
-            column = finding.column
-            written = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
-            text_line = published.text.split("\n")[finding.line - published.line]
-            at = written.find(text_line) if text_line else -1
-            if at >= 0:
-                column += at
+        findings = scan(published.text, first_line=published.line,
+                        speaker=published.field == "speaker", private_terms=private_terms,
+                        allowed=allowed, allowed_spans=published.allowed,
+                        breaks=published.breaks)
+        segments = published.segments() if findings else []
+        for finding in findings:
             key = (finding.kind, finding.line, finding.text)
             if key in seen:
                 continue
             seen.add(key)
-            message = finding.describe().rsplit(" (", 1)[0]
+            column = finding.column
+            index = finding.line - published.line
+            segment = segments[index] if 0 <= index < len(segments) else ""
+            written = lines[finding.line - 1] if 0 < finding.line <= len(lines) else ""
+            at = written.find(segment) if segment else -1
+            if at >= 0:  # the column in the file, not in the text with its markup removed
+                column += at
             where = f"{finding.kind}, column {column}"
             if published.field not in ("text", "heading", "dialogue"):
                 where += f", in {_FIELD_NAMES.get(published.field, published.field)}"
             if published.trainer:
                 where += ", in a teaching note"
-            problems.append(Problem(path, finding.line, "anonymization", f"{message} ({where})",
+            problems.append(Problem(path, finding.line, "anonymization",
+                                    f"{finding.label} '{finding.shown}' ({where})",
                                     finding.text))
     return problems
 
 
 _FIELD_NAMES = {"code": "a code block", "link": "a link address", "image": "an image's text",
-                "speaker": "a dialogue speaker"}
+                "speaker": "a dialogue speaker", "file name": "the file's name",
+                "link title": "a link's or an image's title"}
 
 
 def _scan_vocabulary(vocabulary: Vocabulary, private_terms: tuple[str, ...]) -> list[Problem]:
@@ -344,9 +415,9 @@ def _scan_vocabulary(vocabulary: Vocabulary, private_terms: tuple[str, ...]) -> 
     for published in vocabulary.texts():
         for finding in scan(published.text, private_terms=private_terms,
                             allowed=vocabulary.allowed):
-            message = finding.describe().rsplit(" (", 1)[0]
             problems.append(Problem(vocabulary.display, published.line, published.field,
-                                    f"{message} ({finding.kind})", finding.text))
+                                    f"{finding.label} '{finding.shown}' ({finding.kind})",
+                                    finding.text))
     return problems
 
 
@@ -360,7 +431,4 @@ def _search_data(doc: Document, case: Case | None) -> SearchData:
     found = frozenset(pair for text in texts if text for pair in nouns(text))
     if case is None:
         return SearchData(nouns=found)
-    document = index_document(case)
-    terms = Counter(index_terms(document["body"])) if "body" in document \
-        else Counter(index_terms(case_body(case)))
-    return SearchData(document, terms, found)
+    return SearchData(index_document(case), Counter(index_terms(case_body(case))), found)

@@ -102,20 +102,25 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.build is None:
             return files
-        for src_uri in (*self.pages, *self.build.loaded.unpublished):
-            original = files.get_file_from_path(src_uri)
-            if original is not None:
-                files.remove(original)
+        # From the docs folder MkDocs publishes only what the pipeline approved: its pages
+        # come from the pipeline, assets as they are; anything else it found (inside a
+        # symbolic link, say) is dropped.
+        docs = os.path.abspath(config.docs_dir) + os.sep
+        approved = set(self.build.loaded.assets)
+        for file in list(files):
+            source = file.abs_src_path
+            if source is None or not os.path.abspath(source).startswith(docs):
+                continue  # the theme's own files
+            if file.src_uri not in approved:
+                files.remove(file)
+        guides = {g.src_uri for g in self.build.library.guides}
         for page in self.pages.values():
             inclusion = (InclusionLevel.DRAFT if page.draft else
-                         InclusionLevel.UNDEFINED if page.src_uri in self._guides()
+                         InclusionLevel.UNDEFINED if page.src_uri in guides
                          else InclusionLevel.NOT_IN_NAV)
             files.append(File.generated(config, page.src_uri, content="", inclusion=inclusion))
         files.append(File.generated(config, CSS_URI, abs_src_path=str(ASSETS / "casebook.css")))
         return files
-
-    def _guides(self) -> set[str]:
-        return {g.src_uri for g in self.build.library.guides}
 
     # The page's Markdown is the pipeline's finished HTML: MkDocs converts nothing.
     @event_priority(50)
@@ -162,11 +167,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(error.report()) from None
         except OutputError as error:
             raise PluginError(f"casebook: {error}") from None
+        if config.strict and self.warnings.get_counts():
+            return  # MkDocs aborts next: nothing of this build may replace the last one
         if self.staged is not None:
-            if config.strict and self.warnings.get_counts():
-                return  # MkDocs aborts next: the new site must not replace the old one
             self.staged.commit()
             config.site_dir = str(self.staged.final)
+        self.build.commit()
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)

@@ -35,13 +35,25 @@ class Word(NamedTuple):
     pos: str
 
 
-def _words(line: str) -> Iterator[tuple[Word, ...]]:
+@functools.cache
+def _pos0(pos_id: int) -> str:
+    return part_of_speech(pos_id)[0]
+
+
+# A case's body holds every section line again, and lines repeat across fields: each line is
+# turned into index words once per process.
+@functools.lru_cache(maxsize=65536)
+def _words(line: str) -> tuple[tuple[Word, ...], ...]:
     """Per position of a line: its mode-C word and that word's mode-A pieces."""
-    for morph in analyse(fold(line).text):
-        word = Word(morph.surface, morph.normalized, part_of_speech(morph.pos)[0])
-        pieces = tuple(Word(p.surface, p.normalized, part_of_speech(p.pos)[0])
-                       for p in morph.pieces)
-        yield (word, *pieces)
+    return tuple((Word(m.surface, m.normalized, _pos0(m.pos)),
+                  *(Word(p.surface, p.normalized, _pos0(p.pos)) for p in m.pieces))
+                 for m in analyse(fold(line).text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _prepared_line(line: str) -> str:
+    return _POSITION.join(_ALTERNATIVE.join(_ENTRY.join(w) for w in words)
+                          for words in _words(line))
 
 
 def prepare(text: str) -> str:
@@ -51,12 +63,8 @@ def prepare(text: str) -> str:
     shared with the anonymisation check) and hands the index this string; the tokenizer
     below reads the words back instead of running Sudachi again.
     """
-    positions = []
-    for line in text.splitlines():
-        if line.strip():
-            positions.extend(_ALTERNATIVE.join(_ENTRY.join(w) for w in words)
-                             for words in _words(line))
-    return PREPARED + _POSITION.join(positions)
+    lines = [_prepared_line(line) for line in text.splitlines() if line.strip()]
+    return PREPARED + _POSITION.join(line for line in lines if line)
 
 
 def _prepared(value: str) -> Iterator[tuple[Word, ...]]:
@@ -310,11 +318,20 @@ def index_terms(text: str) -> Iterator[str]:
     The same words as the analyzer chain (tests/test_search.py checks they agree), without
     Whoosh's tokens: related-case keywords of every case are computed on each site build.
     """
-    dropped, kept = DROPPED_POS, KEPT_AUXILIARIES
     if text.startswith(PREPARED):
-        positions = _prepared(text)
+        yield from _terms(_prepared(text))
     else:
-        positions = (words for _, line in _chunks(text) for words in _words(line))
+        for _, line in _chunks(text):
+            yield from _line_terms(line)
+
+
+@functools.lru_cache(maxsize=65536)
+def _line_terms(line: str) -> tuple[str, ...]:
+    return tuple(_terms(_words(line)))
+
+
+def _terms(positions) -> Iterator[str]:
+    dropped, kept = DROPPED_POS, KEPT_AUXILIARIES
     for words in positions:
         for word in words:
             if word.pos in dropped and word.normalized not in kept:

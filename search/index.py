@@ -68,6 +68,8 @@ class IndexStats:
     documents: int
     seconds: float
     size_bytes: int
+    # Written but not yet in place (`build_index(stage=True)`): `put_in_place` moves it.
+    staged: Path | None = None
 
 
 def build_index(
@@ -78,8 +80,14 @@ def build_index(
     procs: int = 1,
     limitmb: int = 256,
     documents: Mapping[str, dict] | None = None,
+    stage: bool = False,
+    owner: int | None = None,
 ) -> IndexStats:
     """Index the cases into `directory`, replacing any index there in one rename.
+
+    With `stage`, the new index is left next to `directory` for `put_in_place` (a site build
+    puts it in place only when the whole site succeeded); `owner` names the process whose
+    build it is, so another build does not take it for a dead one's leftover.
 
     The new index is written to a temporary folder next to `directory` and renamed into
     place, so a reader opens either the old index or the new one, never half of one.
@@ -96,7 +104,7 @@ def build_index(
     directory.parent.mkdir(parents=True, exist_ok=True)
     leftovers.remove_stale(directory.parent, f".{directory.name}.new-")
     leftovers.remove_stale(directory.parent, f".{directory.name}.old-")
-    building = leftovers.make(directory.parent, f".{directory.name}.new-")
+    building = leftovers.make(directory.parent, f".{directory.name}.new-", owner)
     building.chmod(0o755)  # mkdtemp makes it private; the index is as readable as the project
     try:
         index = FileStorage(str(building)).create_index(case_schema())
@@ -105,12 +113,28 @@ def build_index(
         manifest = {"schema_version": SCHEMA_VERSION, "documents": count, "labels": labels}
         (building / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                          encoding="utf-8")
-        _swap(building, directory)
+        if not stage:
+            _swap(building, directory)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    size = sum(f.stat().st_size for f in directory.iterdir() if f.is_file())
-    return IndexStats(directory, count, time.perf_counter() - started, size)
+    written = building if stage else directory
+    size = sum(f.stat().st_size for f in written.iterdir() if f.is_file())
+    return IndexStats(directory, count, time.perf_counter() - started, size,
+                      building if stage else None)
+
+
+def put_in_place(stats: IndexStats) -> None:
+    """Move a staged index (`build_index(stage=True)`) into its directory."""
+    if stats.staged is not None:
+        check_replaceable(stats.directory)
+        _swap(stats.staged, stats.directory)
+
+
+def throw_away(stats: IndexStats) -> None:
+    """Remove a staged index that will not be used (its build failed)."""
+    if stats.staged is not None:
+        shutil.rmtree(stats.staged, ignore_errors=True)
 
 
 def open_index(directory: Path, vocabulary: Vocabulary | None = None) -> SearchIndex:

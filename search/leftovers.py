@@ -36,10 +36,12 @@ def die_with_parent(parent: int | None = None) -> None:
         os._exit(1)  # the parent died before the request was made
 
 
-def make(parent: Path, prefix: str) -> Path:
-    """A new empty folder `parent/<prefix><pid>-<random>`."""
+def make(parent: Path, prefix: str, owner: int | None = None) -> Path:
+    """A new empty folder `parent/<prefix><pid>-<random>`, named after this process or
+    `owner` (a build whose child writes the folder for it)."""
     Path(parent).mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
+    pid = owner if owner is not None else os.getpid()
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{pid}-", dir=parent))
 
 
 def _alive(pid: int) -> bool:

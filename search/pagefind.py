@@ -120,8 +120,13 @@ def _spelt_run(run: str) -> str:
 
 
 def spell(text: str) -> str:
-    """Text as Pagefind indexes it: NFKC-folded, each run of kanji and kana as bigram words."""
-    text = _SPACE.sub(f" {GAP} ", unicodedata.normalize("NFKC", text))
+    """Text as Pagefind indexes it: NFKC-folded, each run of kanji and kana as bigram words.
+
+    The two letters the spelling is made of are taken out of the page's own text first: a
+    page could otherwise write index words itself, which the search box would show decoded.
+    """
+    text = unicodedata.normalize("NFKC", text).replace(MARKER, "").replace(GAP, "")
+    text = _SPACE.sub(f" {GAP} ", text)
     return _RUN.sub(lambda run: _spelt_run(run.group()), text)
 
 

@@ -88,6 +88,7 @@ class Project:
         (root / "cases").mkdir()
         shutil.copy(REPO / "content" / "taxonomy.yml", root / "content" / "taxonomy.yml")
         self.write("content/index.md", "# ホーム\n\nようこそ。\n")
+        self.write("content/private-terms.txt", "# 公開禁止語（なし）\n")
         self.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false"))
 
     def write(self, rel: str, text: str) -> Path:

@@ -166,3 +166,22 @@ def test_an_index_folder_that_cannot_be_written_is_said_plainly(project, capsys,
     assert code == 2
     assert err.strip() == (f"casebook index: cannot write the index in {tmp_path / 'ix'}: "
                            "Permission denied")
+
+
+def test_a_failed_build_leaves_the_search_index_as_it_was(project, monkeypatch, capsys):
+    from search.pagefind import PagefindError
+
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true"))
+    project.case()
+    project.build()
+    project.case("b-shop", alias="B社", title="蔵元の新しい取引", industry="小売業")
+
+    def missing():
+        raise PagefindError("Pagefind's binary is missing")
+
+    monkeypatch.setattr("search.pagefind.extended_binary", missing)
+    project.build_fails()
+    assert main(["search", "--root", str(project.root), "蔵元"]) == 0
+    out, _ = capsys.readouterr()
+    assert "B社" not in out and "0 件" in out  # the index of the last good build
+    assert not list(project.root.glob(".casebook-index.new-*"))

@@ -251,7 +251,8 @@ def test_annotations_across_a_line_break_with_quoted_values_and_inside_code(proj
                         "`[コード]{wall=見えない}`。")
     project.build()
     page = project.page("cases/a-parts")
-    assert re.search(r'<mark class="cb-annot cb-annot--approach">二行にわたる\n注釈</mark>'
+    # The soft line break between two Japanese characters is no break for a reader.
+    assert re.search(r'<mark class="cb-annot cb-annot--approach">二行にわたる注釈</mark>'
                      r'<a class="cb-badge cb-badge--approach" href="[^"]+">'
                      r"傾聴型ギャップアプローチ</a>", page)
     assert "<code>[コード]{wall=見えない}</code>" in page
@@ -310,3 +311,173 @@ def test_a_build_that_fails_after_the_check_leaves_the_old_site_as_it_was(projec
     assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
     assert (site / "cases" / "a-parts" / "index.html").read_bytes() == marker
     assert not list(project.root.glob(".site.new-*"))
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("status", 'x"><img src=x onerror=alert(1)>'),
+    ("icon", "<svg onload=alert(1)>"),
+    ("template", "../../etc/passwd"),
+    ("hide", "[everything]"),
+])
+def test_theme_keys_of_a_guide_take_only_plain_names(project, capsys, key, value):
+    project.case()
+    project.write("content/guide.md", f"---\n{key}: '{value}'\n---\n# 解説\n")
+    code, report = check(project, capsys)
+    assert code == 1 and f"content/guide.md:2: {key}: " in report, report
+
+
+def test_private_term_in_a_link_address_or_a_file_name_fails(project, capsys):
+    project.write("content/private-terms.txt", "秘密山商店\n")
+    project.write("content/files/秘密山商店の見積.pdf", "%PDF-1.4")
+    path = project.case()
+    add_to_change(path, "[資料](https://example.org/秘密山商店.pdf)を参照した。")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert "content/files/秘密山商店の見積.pdf: file name: private term" in report or \
+        "content/files/秘密山商店の見積.pdf: anonymization: private term" in report, report
+    assert f"cases/a-parts.md:{line_of(path, '[資料]')}: anonymization: private term" in report
+
+
+def test_check_finds_a_link_to_a_draft_as_the_build_does(project, capsys, caplog):
+    project.case()
+    project.case("z-draft", alias="Z社", status="draft")
+    project.write("content/method/guide.md", "# 解説\n\n[下書き](../cases/z-draft.md)を見る。\n")
+    code, report = check(project, capsys)
+    assert code == 1
+    message = "content/method/guide.md:3: link: '../cases/z-draft.md' is a draft"
+    assert message in report
+    project.build_fails()
+    assert message in caplog.text
+
+
+def test_a_link_to_a_missing_page_or_heading_names_the_closest(project, capsys):
+    project.case()
+    project.write("content/method/guide.md", "# 解説\n\n[事例](../cases/a-part.md)と"
+                                             "[課題](../cases/a-parts.md#設定された課)。\n")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert ("content/method/guide.md:3: link: no page '../cases/a-part.md' — did you mean "
+            "'../cases/a-parts.md'?") in report
+    assert ("content/method/guide.md:3: link: no heading '#設定された課' in 'cases/a-parts.md' — "
+            "did you mean '設定された課題'?") in report
+
+
+def test_a_draft_guide_is_left_out_of_the_build(project):
+    project.case()
+    project.write("content/method/wip.md", "---\nstatus: draft\n---\n# 書きかけの解説\n\n本文。\n")
+    site = project.build()
+    assert not (site / "method" / "wip").exists()
+
+
+def test_a_deny_list_in_another_encoding_is_named_not_a_traceback(project, capsys):
+    project.write("content/private-terms.txt", "")
+    (project.root / "content" / "private-terms.txt").write_bytes("青嵐堂\n".encode("shift_jis"))
+    project.case()
+    code, report = check(project, capsys)
+    assert code == 1 and "content/private-terms.txt:1: encoding: the file is not UTF-8" in report
+
+
+def test_an_inline_comment_in_the_deny_list_is_not_part_of_the_term(project, capsys):
+    project.write("content/private-terms.txt", "田中商店 # 取引先の屋号\n")
+    path = project.case()
+    add_to_change(path, "田中商店との取引が増えた。")
+    code, report = check(project, capsys)
+    assert code == 1 and "private term 非公開語 '田中商店'" in report
+
+
+def test_a_missing_deny_list_is_said(project, capsys):
+    (project.root / "content" / "private-terms.txt").unlink()
+    project.case()
+    code, report = check(project, capsys)
+    assert code == 0 and "content/private-terms.txt: no such file" in report
+
+
+def test_symbolic_links_and_pipes_are_refused_with_their_names(project, capsys, tmp_path):
+    import os
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "page.md").write_text("# 外\n\n田中社長 090-1234-5678\n", "utf-8")
+    (project.root / "content" / "shared").symlink_to(outside)
+    project.case()
+    os.mkfifo(project.root / "cases" / "fifo.md")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert "content/shared: file: a symbolic link to a folder" in report
+    assert "cases/fifo.md: file: not a plain file" in report
+
+
+def test_deeply_nested_yaml_is_refused_plainly(project, capsys):
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace(
+        "status: published", "status: published\ninternal_notes: " + "[" * 999 + "]" * 999),
+        "utf-8")
+    code, report = check(project, capsys)
+    assert code == 1 and "values nested more than 20 levels deep" in report
+    assert "Traceback" not in report
+
+
+def test_a_type_error_in_one_field_is_the_only_message(project, capsys):
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("alias: A社", "alias: 2023-04-05"), "utf-8")
+    code, report = check(project, capsys)
+    assert code == 1 and report.startswith("1 problem found:")
+    assert "alias: expected one line of text" in report
+
+
+@pytest.mark.parametrize(("written", "kind"), [
+    ("電話はTEL03-1234-5678まで。", "phone"), ("電話は03・1234・5678まで。", "phone"),
+    ("電話は03-1234-\n5678まで。", "phone"), ("[電話](tel:03%2D1234%2D5678)", "URL"),
+    ("サイトは tanaka-seisakusho.tokyo です。", "URL"), ("あおぞら商店.jpで買える。", "URL"),
+    ("面談は2023年4月5〜6日。", "exact date"), ("面談は20230405。", "exact date"),
+    ("担当の田中 太郎が来た。", "personal name"), ("営業の田中が来た。", "personal name"),
+    ("Mr. Tanaka came.", "personal name"), ("Tanaka Seisakusho Co., Ltd. に納品。", "company"),
+    ("担当は田中\n社長です。", "personal name"),
+])
+def test_more_evasions_are_caught(project, capsys, written, kind):
+    path = project.case()
+    add_to_change(path, written)
+    code, report = check(project, capsys)
+    assert code == 1 and f"possible {kind}" in report, report
+
+
+@pytest.mark.parametrize("character", ["\u034f", "\U000e0100", "\ufe0f", "\u180b", "\U000e0041",
+                                       "\u3164", "\u200b"])
+def test_invisible_characters_inside_a_private_term_are_ignored(project, capsys, character):
+    project.write("content/private-terms.txt", "青嵐堂\n")
+    path = project.case()
+    add_to_change(path, f"取引先は青{character}嵐堂です。")
+    code, report = check(project, capsys)
+    assert code == 1 and "private term 非公開語" in report
+
+
+def test_a_right_to_left_override_is_refused(project, capsys):
+    path = project.case()
+    add_to_change(path, "連絡先は\u202e8765-4321-30\u202cです。")
+    code, report = check(project, capsys)
+    assert code == 1 and "right-to-left override" in report
+
+
+def test_an_anon_marker_lets_through_only_what_it_marks(project, capsys):
+    path = project.case()
+    add_to_change(path, '[関東経済産業局]{anon="公的機関名（公開資料に記載）"}と関東経済産業局。')
+    code, report = check(project, capsys)
+    assert code == 1 and report.count("'関東経済産業局'") == 1
+
+
+def test_an_exception_never_lets_a_phone_number_through(project, capsys):
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace(
+        "status: published", "status: published\nanonymization:\n  allow:\n"
+                             "    - text: 090-1234-5678\n      reason: x"), "utf-8")
+    add_to_change(path, "連絡先は090-1234-5678。")
+    code, report = check(project, capsys)
+    assert code == 1 and "possible phone number" in report
+
+
+def test_a_page_cannot_spell_index_words_to_smuggle_a_term():
+    from search.pagefind import bigram_words, spell
+
+    words = bigram_words("青嵐堂")
+    spelt = spell(f"取引先は {' '.join(words)}").split()
+    assert not set(words) & set(spelt)  # the index holds no word of 青嵐堂

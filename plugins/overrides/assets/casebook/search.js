@@ -18,7 +18,8 @@
 
   /** Text as the index holds it (search/pagefind.py's spell()). */
   function spellText(text) {
-    return text.normalize("NFKC").replace(/\s+/g, ` ${GAP} `).replace(RUN, (run) => {
+    return text.normalize("NFKC").replaceAll(MARKER, "").replaceAll(GAP, "")
+      .replace(/\s+/g, ` ${GAP} `).replace(RUN, (run) => {
       const chars = [...run];
       const words = chars.map((char, i) =>
         MARKER + base36(char) + (i + 1 < chars.length ? base36(chars[i + 1]) : END));
