@@ -19,9 +19,9 @@ from casebook.model import (
 )
 from casebook.problems import Problem, closest
 from casebook.schema import CASE_FIELDS, GUIDE_FIELDS, KINDS, RESERVED_IDS, STATUSES, Field
-from casebook.vocabulary import Term, Vocabulary
+from casebook.vocabulary import SLUG, Term, Vocabulary
 
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_ID = SLUG  # a case id is a slug: it is the page's name in the site
 
 
 def _type_name(value: object) -> str:

@@ -47,6 +47,11 @@ FACETS: tuple[FacetSpec, ...] = (
 BY_NAME: dict[str, FacetSpec] = {spec.name: spec for spec in FACETS}
 NAMES: tuple[str, ...] = tuple(spec.name for spec in FACETS)
 ANNOTATION_KEYS: tuple[str, ...] = tuple(spec.name for spec in FACETS if spec.annotation)
+BROWSER_FILTERS: tuple[str, ...] = tuple(spec.name for spec in FACETS if spec.browser_filter)
+# What a search can be narrowed by: every facet, and a case's kind (precedent / exercise).
+FILTERABLE: tuple[str, ...] = (*NAMES, "kind")
+# The columns of the case index, after the case itself.
+CASE_INDEX_COLUMNS: tuple[str, ...] = ("industry", "wall", "approach")
 
 # Weight of text similarity in related cases (1.0 = the most similar case); 0 turns it off.
 TEXT_WEIGHT = 2.0

@@ -25,7 +25,6 @@ class Library:
         # Draft cases seen while reading, whether or not this library includes them.
         self.drafts = drafts or []
         self._by_id = {c.id: c for c in self.cases}
-        self._guides_by_uri = {g.src_uri: g for g in guides}
         self._by_term: dict[tuple[str, str], list[Case]] = defaultdict(list)
         for case in self.cases:
             for facet, terms in case.facets.items():
@@ -63,9 +62,6 @@ class Library:
 
     def guides_for(self, term: Term) -> list[Guide]:
         return self._guides_by_term.get((term.facet, term.slug), [])
-
-    def guide(self, src_uri: str) -> Guide | None:
-        return self._guides_by_uri.get(src_uri)
 
     def matrix(self, rows: str, columns: str) -> dict[tuple[str, str], list[Case]]:
         """Cases per (row term slug, column term slug), e.g. industry × wall."""

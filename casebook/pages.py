@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from casebook.facets import FACETS
+from casebook.facets import ANNOTATION_KEYS, CASE_INDEX_COLUMNS, FACETS
 from casebook.html import Markup, html, join
 from casebook.library import Library
 from casebook.model import Case, Guide, Heading
@@ -40,7 +40,7 @@ class Page:
     """A page to publish."""
 
     src_uri: str
-    title: str  # plain text (the site engine escapes it where it prints it)
+    title: str  # plain text (the MkDocs adapter escapes it once, for the theme to print)
     html: Markup
     headings: list[Heading] = field(default_factory=list)
     # Front-matter keys the theme reads (hide, icon …), and the page's description.
@@ -257,13 +257,15 @@ def case_index(library: Library, directory_urls: bool) -> Page:
         for case in cases:
             def badges(facet: str, case: Case = case) -> Markup:
                 return badges_html(case.terms(facet), vocabulary, writer.uri, directory_urls)
-            rows.append(html("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                             case_link_html(case, writer.uri, directory_urls),
-                             badges("industry"), badges("wall"), badges("approach")))
+            cells = join("", (html("<td>{}</td>", badges(facet))
+                              for facet in CASE_INDEX_COLUMNS))
+            rows.append(html("<tr><td>{}</td>{}</tr>",
+                             case_link_html(case, writer.uri, directory_urls), cells))
+        header = join("", (html("<th>{}</th>", vocabulary[facet].label)
+                           for facet in CASE_INDEX_COLUMNS))
         writer.heading(2, f"{label}（{len(cases)}件）")
-        writer.add(html("<table>\n<thead><tr><th>事例</th><th>業種</th><th>壁</th>"
-                        "<th>アプローチ</th></tr></thead>\n<tbody>\n{}\n</tbody>\n</table>\n",
-                        join("\n", rows)))
+        writer.add(html("<table>\n<thead><tr><th>事例</th>{}</tr></thead>\n<tbody>\n{}\n"
+                        "</tbody>\n</table>\n", header, join("\n", rows)))
     return writer.page("事例一覧", searchable=False)
 
 
@@ -302,7 +304,7 @@ def case_page(case: Case, library: Library, related: list[Related],
     if case.source:
         writer.add(html('<p class="cb-source">出典: {}</p>\n', case.source))
     guides: list[Guide] = []
-    for facet in ("wall", "approach", "skill"):
+    for facet in ANNOTATION_KEYS:  # what the case's annotations point at
         for term in case.terms(facet):
             for guide in library.guides_for(term):
                 if guide not in guides:

@@ -1,9 +1,10 @@
 """Related cases: scored by the facet terms two cases share, plus how alike their text is.
 
 In the spirit of Hugo's related content: each facet has a weight, a shared term adds its
-facet's weight, and text similarity (from the search index, scaled to 0..1) adds up to the
-"text" weight. Walls weigh most because a supporter preparing a hearing looks for cases
-stuck at the same wall; the industry or the prefecture alone says little.
+facet's weight, and text similarity (cosine of the cases' keywords, counted from the one
+analysis of their text and scaled to 0..1) adds up to the "text" weight. Walls weigh most
+because a supporter preparing a hearing looks for cases stuck at the same wall; the industry
+or the prefecture alone says little.
 """
 
 from __future__ import annotations

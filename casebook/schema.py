@@ -18,7 +18,8 @@ class Field:
     facet: str | None = None  # vocabulary facet its values come from
     many: bool = False  # a list of terms rather than one
     required: bool = False
-    # Internal fields are read and checked but dropped before anything is rendered.
+    # Internal fields are dropped when the file is parsed: never rendered, indexed or scanned
+    # (they may hold real names, and are never published).
     internal: bool = False
     # "text" (one line of text), "mapping", or "any" (checked elsewhere)
     type: str = "text"

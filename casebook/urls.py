@@ -45,9 +45,9 @@ def resolve(written: str, from_uri: str) -> tuple[str, str] | None:
     None for a link that leaves the site (a scheme or `//host`) or climbs above its root.
     The target is "" for a link to an anchor of the same page.
     """
-    path, _, anchor = written.partition("#")
-    if "://" in path or path.startswith("//") or ":" in path.split("/")[0]:
+    if is_external(written):
         return None
+    path, _, anchor = written.partition("#")
     path = unquote(path.split("?")[0])
     if not path:
         return "", anchor

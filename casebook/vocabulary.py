@@ -77,8 +77,6 @@ class Facet:
             return None
         return labels.get(match) or keys[match]
 
-    def term(self, slug: str) -> Term:
-        return next(t for t in self.terms if t.slug == slug)
 
 
 _PUNCT = re.compile(r"[\s,，、・･/／()（）]+")
@@ -135,7 +133,8 @@ class Vocabulary:
                     yield VocabularyText(synonym, term.line_of("synonyms"), f"{where}.synonyms")
 
 
-_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+# A name in a URL: a term's slug, a facet's folder, a case's id.
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _TEXT_KEYS = ("label", "label_en", "description", "group", "code", "slug")
 
 
@@ -167,7 +166,7 @@ def load_vocabulary(path: Path, display: str | None = None) -> Vocabulary:
         facet = Facet(name=str(name), label=_text(spec, "label", str(name)),
                       label_en=_text(spec, "label_en"), path=_text(spec, "path", str(name)),
                       description=_text(spec, "description").strip(), line=line)
-        if not _SLUG.fullmatch(facet.path):
+        if not SLUG.fullmatch(facet.path):
             # The facet's pages are written to this folder of the site: one plain name only.
             problems.append(Problem(display, node_lines(facet_node, first_line=1).get("path", line)
                                     if isinstance(facet_node, yaml.MappingNode) else line,
@@ -223,7 +222,7 @@ def _term(facet: Facet, raw: dict, line: int, lines: dict[str, int], display: st
           problems: list[Problem]) -> Term | None:
     name = facet.name
     slug = str(raw.get("slug", ""))
-    if not _SLUG.fullmatch(slug):
+    if not SLUG.fullmatch(slug):
         problems.append(Problem(display, lines.get("slug", line), f"{name}.slug",
                                 f"slug must be lowercase ASCII letters, digits and '-', "
                                 f"got '{slug}'", slug))

@@ -29,7 +29,7 @@ from casebook.library import Library
 from casebook.links import check_links
 from casebook.model import Case
 from casebook.pages import Page, site_pages
-from casebook.problems import CheckError, Problem
+from casebook.problems import CheckError, Problem, closest
 from casebook.related import DEFAULT_WEIGHTS, Related, RelatedFinder
 from casebook.urls import dest_path, page_url
 from pipeline.gate import OutputGate
@@ -94,9 +94,12 @@ class Build:
 
     def prepare(self) -> list[Page]:
         """Read and check everything and make every page; CheckError lists all problems."""
-        self.check_outputs()
+        self.check_options()
         with self.timings.stage("read+check"):
+            # A check needs no search data; related cases (`casebook related`) and every
+            # output do.
             self.loaded = load(self.options, drafts=self.drafts,
+                               search=self.command != "check",
                                cache=self.caches.read if self.caches else None)
             self.loaded.raise_problems()
         with self.timings.stage("pages+related"):
@@ -127,13 +130,30 @@ class Build:
     def index_dir(self) -> Path:
         return self.options.path(self.options.search_index_dir)
 
-    def check_outputs(self) -> None:
-        """What can be known to fail before anything is written (a foreign index folder)."""
+    def check_options(self) -> None:
+        """What can be known to fail before anything is read or written: an unknown facet in
+        related_weights, a folder in the index's place that is not an index."""
+        problems = []
+        known = list(DEFAULT_WEIGHTS)
+        for key in self.options.related_weights:
+            if key not in known:
+                problems.append(Problem("mkdocs.yml", 0, "related_weights",
+                                        f"unknown facet '{key}'", key, closest(key, known)))
         try:
             check_replaceable(self.index_dir)
         except SearchError as error:
-            raise CheckError([Problem("mkdocs.yml", 0, "search_index_dir", str(error))]) \
-                from None
+            problems.append(Problem("mkdocs.yml", 0, "search_index_dir", str(error)))
+        if problems:
+            raise CheckError(problems)
+
+    def write_index(self, directory: Path | None = None, *, drafts: bool = False,
+                    procs: int = 1) -> IndexStats:
+        """The Whoosh index alone (`casebook index`), in place at once."""
+        documents = {r.case.id: r.search.index_document for r in self.loaded.results
+                     if r.case is not None and r.search.index_document is not None}
+        cases = self.library.cases if drafts else self.library.published
+        return build_index(cases, directory or self.index_dir, drafts=drafts, procs=procs,
+                           documents=documents)
 
     def start_outputs(self, site_dir: Path) -> None:
         """Start the Whoosh index, and Pagefind's copies of pages, in background processes."""

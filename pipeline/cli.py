@@ -18,11 +18,11 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from casebook.facets import NAMES
+from casebook.facets import BROWSER_FILTERS, FILTERABLE
 
 CONFIG = "mkdocs.yml"
 # Facets a search can be narrowed by, as --wall 見えない --industry E …
-FILTER_OPTIONS = (*NAMES, "kind")
+FILTER_OPTIONS = FILTERABLE
 MODE_NOTES = {
     "or": "すべての語を含む事例が少ないため、いずれかの語を含む事例も表示しています",
     "bigram": "語として一致する事例がないため、文字の並びが一致する事例を表示しています",
@@ -96,7 +96,8 @@ def _options(args: argparse.Namespace):
     return BuildOptions(root=root.resolve())
 
 
-def _prepared(args: argparse.Namespace, *, drafts: bool | None = None):
+def _prepared(args: argparse.Namespace, *, drafts: bool | None = None,
+              command: str = "check"):
     """A `Build` that has read and checked the project; None (problems printed) if it fails."""
     from casebook.problems import CheckError
     from pipeline.build import Build
@@ -104,7 +105,7 @@ def _prepared(args: argparse.Namespace, *, drafts: bool | None = None):
     options = _options(args)
     if drafts is not None:
         options.drafts = drafts
-    build = Build(options, command="check")
+    build = Build(options, command=command)
     try:
         build.prepare()
     except CheckError as error:
@@ -139,16 +140,13 @@ def _index_dir(args: argparse.Namespace) -> Path:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from search import SearchError, build_index
+    from search import SearchError
 
-    build = _prepared(args, drafts=args.drafts)
+    build = _prepared(args, drafts=args.drafts, command="index")
     if build is None:
         return 1
-    documents = {r.case.id: r.search.index_document for r in build.loaded.results
-                 if r.case is not None and r.search.index_document is not None}
     try:
-        stats = build_index(build.library.cases, _index_dir(args), drafts=args.drafts,
-                            procs=args.procs, documents=documents)
+        stats = build.write_index(_index_dir(args), drafts=args.drafts, procs=args.procs)
     except SearchError as error:
         return _fail("index", str(error))
     except OSError as error:
@@ -223,7 +221,7 @@ def _results_table(results, vocabulary, labels) -> str:
 
 def _counts_line(counts, vocabulary, labels) -> str:
     parts = []
-    for facet in ("wall", "approach", "industry", "theme"):
+    for facet in BROWSER_FILTERS:  # the facets the site's search offers as filters
         if facet not in counts:
             continue
         name = vocabulary[facet].label if vocabulary and facet in vocabulary else facet
@@ -244,7 +242,7 @@ def _pad(text: str, width: int) -> str:
 def run_related(args: argparse.Namespace) -> int:
     from casebook.urls import page_url
 
-    build = _prepared(args, drafts=False)
+    build = _prepared(args, drafts=False, command="related")
     if build is None:
         return 1
     try:
@@ -256,7 +254,8 @@ def run_related(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([
             {"id": r.case.id, "alias": r.case.alias, "title": r.case.title,
-             "url": page_url(r.case.src_uri), "score": r.score,
+             "url": page_url(r.case.src_uri, build.options.use_directory_urls),
+             "score": r.score,
              "shared": [{"facet": t.facet, "slug": t.slug, "label": t.label} for t in r.shared],
              "reason": r.reason}
             for r in found

@@ -22,7 +22,7 @@ from mkdocs.utils import CountHandler
 from casebook.html import escape
 from casebook.problems import CheckError
 from pipeline.build import Build, Caches, OutputError
-from pipeline.options import BuildOptions
+from pipeline.options import PLUGIN_OPTIONS, BuildOptions
 from pipeline.sitedir import StagedSite
 
 log = get_plugin_logger(__name__)
@@ -61,9 +61,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.options = BuildOptions(
             root=root, docs_dir=os.path.relpath(config.docs_dir, root),
             site_dir=config.site_dir, use_directory_urls=config.use_directory_urls,
-            site_url=config.site_url, **{key: self.config[key] for key in (
-                "cases_dir", "taxonomy", "private_terms", "drafts", "edition", "related_limit",
-                "related_weights", "search_index_dir", "search_pagefind")})
+            site_url=config.site_url, **{key: self.config[key] for key in PLUGIN_OPTIONS})
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         # Our templates come right after the user's custom_dir, before Material's own.
@@ -86,7 +84,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self.build.cancel()
         self.build = Build(self.options, command=self.command, caches=self.caches)
         try:
-            self.build.check_outputs()
             pages = self.build.prepare()
         except CheckError as error:
             raise PluginError(error.report()) from None

@@ -365,7 +365,7 @@ class SiteIndexer:
         stats = indexer.finish()                        # the rest is read from site_dir
 
     With the other spellings known from the start, each page's copy is written as soon as
-    the page is added, so that work runs alongside the rest of the build (plugins/plugin.py
+    the page is added, so that work runs alongside the rest of the build (pipeline/build.py
     runs this in a second process) and only Pagefind itself is left for the end.
     `index_site` adds nothing and reads every page from disk.
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
-from casebook.facets import NAMES
+from casebook.facets import FILTERABLE
 from casebook.model import (
     SECTION_APPROACH,
     SECTION_CHALLENGE,
@@ -28,7 +28,7 @@ SECTION_FIELDS = {
 
 # Keyword fields for filters and counts: every vocabulary facet a case is tagged with, plus
 # kind (precedent | exercise), which is not a facet but is filtered the same way.
-FACET_FIELDS = (*NAMES, "kind")
+FACET_FIELDS = FILTERABLE
 
 # Fields a query searches by default, with their BM25F boosts. Measured on the judged queries
 # of tests/test_search_quality.py (33 queries, 19 cases; hit@3 / MRR / MAP@10), changing one

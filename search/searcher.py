@@ -26,9 +26,10 @@ from search.highlight import snippets
 from search.schema import FACET_FIELDS, FIELD_BOOSTS, SEARCHABLE_FIELDS
 from search.similarity import KeywordSimilarity
 
-# How many key terms of a case's body more_like_this searches with. Every term is a posting
-# list scored over the whole index: 25 terms cost 130 ms a case at 1,000 cases, which a site
-# build pays once per case page (related cases); 12 still name what a case is about.
+# How many key terms of a case's body `similar` (more_like_this) searches with. Every term is
+# a posting list scored over the whole index: 25 terms cost 130 ms a case at 1,000 cases;
+# 12 still name what a case is about. (Related cases on the site do not use this: their text
+# similarity comes from the keyword counts a build already has, search/similarity.py.)
 SIMILAR_TERMS = 12
 
 

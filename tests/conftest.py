@@ -26,12 +26,6 @@ theme:
 plugins:
   - casebook:
       search_pagefind: {pagefind}
-markdown_extensions:
-  - attr_list
-  - md_in_html
-  - tables
-  - toc:
-      slugify: !!python/object/apply:pymdownx.slugs.slugify {{kwds: {{case: lower}}}}
 """
 
 CASE = """\

@@ -21,7 +21,10 @@ def scan_markdown(text: str, allowed: tuple[str, ...] = ()) -> list[Finding]:
     doc = parse_document("x.md", "x.md", text, VOCABULARY, [])
     return [finding for published in doc.texts
             for finding in scan(published.text, first_line=published.line,
-                                speaker=published.field == "speaker", allowed=allowed)]
+                                speaker=published.field == "speaker", allowed=allowed,
+                                allowed_spans=published.allowed, breaks=published.breaks)]
+
+
 PRIVATE_TERMS = ["サンライズ", "XYZ", "名栗"]
 
 

@@ -48,8 +48,14 @@ def _sources() -> list[Path]:
     return [p for package in PACKAGES for p in (REPO / package).rglob("*.py")]
 
 
-# Formatting a string that starts a tag: HTML built outside casebook/html.py.
-_HTML_BY_FORMATTING = re.compile(r"""f["']<[a-z/!]|["']<[a-z/][^"']*["']\s*\+|\+\s*["']</""")
+# A tag in a string that is formatted, concatenated or %-filled: HTML built outside
+# casebook/html.py, where a value could go in unescaped.
+_TAG = r"<[a-zA-Z/][^\"']*"
+_HTML_BY_FORMATTING = re.compile(
+    rf"""\bf["'][^"']*{_TAG}"""                         # f"<p>{value}</p>"
+    rf"""|["']{_TAG}["']\s*(?:\+|%|\.format\()"""       # "<p>" + value, "<p>%s" % v
+    rf"""|(?:\+|%)\s*["']{_TAG}["']"""                   # value + "</p>"
+    rf"""|["']{_TAG}["']\s*\.join\(""")                  # "<br>".join(values)
 
 
 def test_html_is_only_built_through_the_one_escaping_module() -> None:
@@ -60,8 +66,23 @@ def test_html_is_only_built_through_the_one_escaping_module() -> None:
     assert not offenders, "\n".join(offenders)
 
 
+def test_html_check_finds_html_built_by_formatting() -> None:
+    # The check above must see each way of building HTML it forbids.
+    for line in ('x = f"<p>{value}</p>"', "x = '<p>' + value", "x = value + '</p>'",
+                 "x = '<b>%s</b>' % value", 'x = "<a href={}>".format(v)',
+                 'x = "<br>".join(lines)'):
+        assert _HTML_BY_FORMATTING.search(line), line
+    for line in ('x = html("<p>{}</p>", value)', "pattern = r'<!--.*?-->'"):
+        assert not _HTML_BY_FORMATTING.search(line), line
+
+
 def test_markdown_is_parsed_in_one_place() -> None:
-    # Whoever needs a document's parts reads the Document; only the parser knows the grammar.
-    users = {path.relative_to(REPO).as_posix() for path in _sources()
-             if re.search(r"^\s*(from|import) markdown_it", path.read_text("utf-8"), re.M)}
-    assert users == {"casebook/parser.py"}
+    # Whoever needs a document's parts reads the Document; only the parser knows the grammar:
+    # no other module imports a Markdown library or matches the annotation syntax itself.
+    imports = {path.relative_to(REPO).as_posix() for path in _sources()
+               if re.search(r"^\s*(from|import) (markdown_it|markdown|mdit_py_plugins)\b",
+                            path.read_text("utf-8"), re.M)}
+    assert imports == {"casebook/parser.py"}
+    grammar = {path.relative_to(REPO).as_posix() for path in _sources()
+               if re.search(r"\\\]\\\{|\\\]\s*\\\{", path.read_text("utf-8"))}
+    assert grammar <= {"casebook/parser.py"}, grammar

@@ -104,8 +104,8 @@ def test_empty_query_is_an_error(indexed, capsys):
     assert code == 2 and "empty query" in err
 
 
-def test_related_prints_cases_with_the_reason(indexed, capsys):
-    code, out, _ = run(capsys, "related", "--root", str(indexed), "a-parts")
+def test_related_prints_cases_with_the_reason(root, capsys):
+    code, out, _ = run(capsys, "related", "--root", str(root), "a-parts")
     assert code == 0
     assert out.splitlines()[0] == "A社 属人的経営から組織的経営へ に関連する事例: 2 件"
     assert "  B社  外部の知見で新製品開発を立て直す" in out
@@ -113,8 +113,8 @@ def test_related_prints_cases_with_the_reason(indexed, capsys):
     assert "C社" in out and "D社" not in out
 
 
-def test_related_unknown_id_suggests_the_closest(indexed, capsys):
-    code, out, err = run(capsys, "related", "--root", str(indexed), "a-part")
+def test_related_unknown_id_suggests_the_closest(root, capsys):
+    code, out, err = run(capsys, "related", "--root", str(root), "a-part")
     assert code == 2 and out == ""
     assert "no case 'a-part'" in err and "did you mean 'a-parts'" in err
 
