@@ -67,9 +67,9 @@ def _blocks(text: str) -> list[tuple[str | None, str]]:
     return blocks
 
 
-def mkdocs_yml(replace: dict[str, str]) -> str:
+def mkdocs_yml(replace: dict[str, str], repo: Path = REPO) -> str:
     """The repo's mkdocs.yml with whole top-level blocks replaced (or added)."""
-    blocks = _blocks((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    blocks = _blocks((repo / "mkdocs.yml").read_text(encoding="utf-8"))
     out = []
     for key, text in blocks:
         out.append(replace.pop(key) if key in replace else text)
@@ -77,10 +77,10 @@ def mkdocs_yml(replace: dict[str, str]) -> str:
     return "".join(block if block.endswith("\n") else block + "\n" for block in out)
 
 
-def repo_nav() -> list:
+def repo_nav(repo: Path = REPO) -> list:
     import yaml
 
-    blocks = dict(_blocks((REPO / "mkdocs.yml").read_text(encoding="utf-8")))
+    blocks = dict(_blocks((repo / "mkdocs.yml").read_text(encoding="utf-8")))
     return yaml.safe_load(blocks.get("nav", "nav: []"))["nav"]
 
 
@@ -109,11 +109,11 @@ def nav_block(nav: list) -> str:
 
 
 def copy_cases(corpus: Path, target: Path, real_cases: bool,
-               transform: Callable[[str], str] | None = None) -> int:
+               transform: Callable[[str], str] | None = None, repo: Path = REPO) -> int:
     target.mkdir(parents=True, exist_ok=True)
     sources = sorted(corpus.glob("*.md"))
     if real_cases:
-        sources += sorted((REPO / "cases").glob("*.md"))
+        sources += sorted((repo / "cases").glob("*.md"))
     for source in sources:
         text = source.read_text(encoding="utf-8")
         (target / source.name).write_text(transform(text) if transform else text,
@@ -121,19 +121,21 @@ def copy_cases(corpus: Path, target: Path, real_cases: bool,
     return len(sources)
 
 
-def casebook_project(root: Path, corpus: Path, real_cases: bool) -> Path:
-    """The repo's own site: mkdocs.yml, content/ and the cases, with the casebook plugin."""
+def casebook_project(root: Path, corpus: Path, real_cases: bool, repo: Path = REPO) -> Path:
+    """A repo's own site: mkdocs.yml, content/ and the cases, with the casebook plugin
+    (`repo`: this checkout, or the baseline's)."""
     from casebook.pages import CASE_INDEX_URI, MATRIX_URI
     from casebook.vocabulary import load_vocabulary
 
     shutil.rmtree(root, ignore_errors=True)
-    shutil.copytree(REPO / "content", root / "content")
-    copy_cases(corpus, root / "cases", real_cases)
+    shutil.copytree(repo / "content", root / "content")
+    copy_cases(corpus, root / "cases", real_cases, repo=repo)
     vocabulary = load_vocabulary(REPO / "content" / "taxonomy.yml")
     generated = {CASE_INDEX_URI, MATRIX_URI} | {f"{f.path}/index.md" for f in vocabulary}
-    nav = filter_nav(repo_nav(), lambda p: p in generated or (root / "content" / p).exists())
+    nav = filter_nav(repo_nav(repo),
+                     lambda p: p in generated or (root / "content" / p).exists())
     # Not strict: a guide being written may warn; warnings are counted and reported instead.
-    text = mkdocs_yml({"strict": "strict: false\n", "nav": nav_block(nav)})
+    text = mkdocs_yml({"strict": "strict: false\n", "nav": nav_block(nav)}, repo)
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
     return root
 
@@ -388,22 +390,107 @@ def child(mode: str, project: Path, profile: Path | None) -> dict:
     return result
 
 
-def run_child(mode: str, project: Path, profile: Path | None = None) -> dict:
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", mode,
-               "--project", str(project)]
+def run_child(mode: str, project: Path, profile: Path | None = None,
+              code: Path = REPO) -> dict:
+    """One build in a fresh interpreter, measured from outside: the CPU time of its whole
+    process tree (every forked worker and the Pagefind binary, as the kernel counts them for
+    the processes this one waits for) and the peak memory of the tree (PSS, sampled)."""
+    import resource
+
+    arguments = ["--child", mode, "--project", str(project)]
     if profile:
-        command += ["--profile", str(profile)]
+        arguments += ["--profile", str(profile)]
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    if code == REPO:
+        command = [sys.executable, str(code / "bench" / "build.py"), *arguments]
+    else:
+        # The baseline's own packages: this checkout's editable install (a finder on
+        # sys.meta_path) is taken away before anything of casebook is imported.
+        script = str(code / "bench" / "build.py")
+        command = [sys.executable, "-c",
+                   "import runpy, sys; "
+                   "sys.meta_path[:] = [f for f in sys.meta_path "
+                   "if 'editable' not in repr(f).lower()]; "
+                   f"sys.path[:0] = [{str(code)!r}, {str(code / 'bench')!r}]; "
+                   f"sys.argv = [{script!r}, *{arguments!r}]; "
+                   f"runpy.run_path({script!r}, run_name='__main__')"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=project)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env, cwd=project)
+    memory = TreeMemory(process.pid)
+    memory.start()
+    stdout, stderr = process.communicate()
+    memory.stop()
     elapsed = time.perf_counter() - started
-    marked = [line for line in done.stdout.splitlines() if line.startswith(RESULT_MARK)]
-    if done.returncode != 0 or not marked:
-        sys.stderr.write(done.stdout[-3000:] + done.stderr[-6000:])
-        raise SystemExit(f"{mode} build of {project} failed (exit {done.returncode})")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    marked = [line for line in stdout.splitlines() if line.startswith(RESULT_MARK)]
+    if process.returncode != 0 or not marked:
+        sys.stderr.write(stdout[-3000:] + stderr[-6000:])
+        raise SystemExit(f"{mode} build of {project} failed (exit {process.returncode})")
     result = json.loads(marked[-1][len(RESULT_MARK):])
     result["process_seconds"] = elapsed
+    result["tree_cpu_seconds"] = (after.ru_utime - before.ru_utime
+                                  + after.ru_stime - before.ru_stime)
+    result["tree_peak_mb"] = memory.peak_kb / 1024
     return result
+
+
+class TreeMemory:
+    """The peak, over time, of the summed PSS of a process and all its descendants.
+
+    PSS divides each shared page among the processes sharing it, so forked workers, which
+    share most of their parent's memory, are not counted twice.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.1) -> None:
+        import threading
+
+        self.pid = pid
+        self.interval = interval
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak_kb = max(self.peak_kb, sum(_pss_kb(p) for p in _tree(self.pid)))
+            self._stop.wait(self.interval)
+
+
+def _tree(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 # --- summarising ----------------------------------------------------------------------------
@@ -424,6 +511,8 @@ def summarise(runs: list[dict], key: str = "first") -> dict:
         "seconds": statistics.median(b["seconds"] for b in builds),
         "all_seconds": [round(b["seconds"], 2) for b in builds],
         "cpu_seconds": statistics.median(b.get("cpu_seconds", 0.0) for b in builds),
+        "tree_cpu_seconds": statistics.median(r.get("tree_cpu_seconds", 0.0) for r in runs),
+        "tree_peak_mb": max(r.get("tree_peak_mb", 0.0) for r in runs),
         "stages": _median_dict([b["stages"] for b in builds]),
         "stages_cpu": _median_dict([b.get("stages_cpu", {}) for b in builds]),
         "load": statistics.median(b.get("load", 0.0) for b in builds),
@@ -478,23 +567,44 @@ def report(results: dict[int, dict], serve: dict | None, command: str) -> str:
     rows = []
     for size in sizes:
         cb, plain = results[size]["casebook"], results[size]["plain"]
-        for name, r in (("Casebook", cb), ("plain Material + tags", plain)):
+        kinds = [("Casebook", cb), ("plain Material + tags", plain)]
+        if "baseline" in results[size]:
+            kinds.insert(1, ("Casebook before (baseline)", results[size]["baseline"]))
+        for name, r in kinds:
             rss = f"{r['maxrss_mb']:.0f}"
             if r["children_maxrss_mb"] > 1:
                 rss += f" (+{r['children_maxrss_mb']:.0f} subprocess)"
             rows.append([f"{size:,}", name, f"{_s(r['seconds'])} (n={r['runs']})",
-                         _s(r["cpu_seconds"]), f"{r['seconds'] / size * 1000:.1f}", rss,
+                         _s(r["cpu_seconds"]), _s(r["tree_cpu_seconds"]),
+                         f"{r['tree_peak_mb']:.0f}", f"{r['seconds'] / size * 1000:.1f}", rss,
                          f"{r['site_mb']:.1f} ({r['site_files']:,} files)",
                          f"{r['index_mb']:.1f}" if r["index_mb"] else "—", str(r["warnings"])])
         ratio = cb["seconds"] / plain["seconds"]
         cpu_ratio = cb["cpu_seconds"] / plain["cpu_seconds"] if plain["cpu_seconds"] else 0.0
+        tree_ratio = cb["tree_cpu_seconds"] / plain["tree_cpu_seconds"]
         rows.append([f"{size:,}", "**Casebook / plain**", f"**{ratio:.2f}×**",
-                     f"{cpu_ratio:.2f}×", "", f"{cb['maxrss_mb'] / plain['maxrss_mb']:.2f}×",
+                     f"{cpu_ratio:.2f}×", f"**{tree_ratio:.2f}×**",
+                     f"{cb['tree_peak_mb'] / plain['tree_peak_mb']:.2f}×", "",
+                     f"{cb['maxrss_mb'] / plain['maxrss_mb']:.2f}×",
                      f"{cb['site_mb'] / plain['site_mb']:.2f}×", "", ""])
+        if "baseline" in results[size]:
+            base = results[size]["baseline"]
+            rows.append([f"{size:,}", "**Casebook / before**",
+                         f"{cb['seconds'] / base['seconds']:.2f}×",
+                         f"{cb['cpu_seconds'] / base['cpu_seconds']:.2f}×",
+                         f"**{cb['tree_cpu_seconds'] / base['tree_cpu_seconds']:.2f}×**",
+                         f"{cb['tree_peak_mb'] / base['tree_peak_mb']:.2f}×", "", "", "",
+                         "", ""])
     out += ["### Whole build", "",
-            table(["cases", "build", "wall s (median)", "CPU s", "ms/case (wall)",
+            table(["cases", "build", "wall s (median)", "CPU s (own)",
+                   "CPU s (process tree)", "peak MB (tree PSS)", "ms/case (wall)",
                    "peak RSS MB", "site MB", "Whoosh index MB", "warnings"], rows,
-                  right=set(range(2, 9))), ""]
+                  right=set(range(2, 11))), "",
+            "CPU s (own) is what the build process counts for itself (children it joined "
+            "included); CPU s (process tree) is counted from outside, as the kernel adds up "
+            "the build and every process under it (forked workers, the Pagefind binary). "
+            "Peak MB (tree PSS) is the largest sum, sampled every 0.1 s, of the memory of "
+            "the build and all its children, shared pages divided among them.", ""]
 
     stage_names = list(dict.fromkeys(k for s in sizes for k in results[s]["casebook"]["stages"]))
     rows = []
@@ -595,6 +705,18 @@ def summarise_serve(runs: list[dict]) -> dict:
 
 # --- main -----------------------------------------------------------------------------------
 
+def checkout(ref: str, work: Path) -> Path:
+    """A worktree of another revision, importable as that version of casebook."""
+    target = work / f"baseline-code-{ref}"
+    if not target.exists():
+        subprocess.run(["git", "worktree", "prune"], cwd=REPO, capture_output=True)
+        subprocess.run(["git", "worktree", "add", "--detach", str(target), ref], cwd=REPO,
+                       check=True, capture_output=True)
+        # The plugin package is installed as casebook_mkdocs from plugins/.
+        (target / "casebook_mkdocs").symlink_to(target / "plugins")
+    return target
+
+
 def parse_sizes(text: str) -> list[int]:
     return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
 
@@ -613,6 +735,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="synthetic cases only (default: cases/ counts toward each size)")
     parser.add_argument("--profile", type=Path,
                         help="also profile one Casebook build per size (cProfile) into this folder")
+    parser.add_argument("--baseline", metavar="REF",
+                        help="also build with this git revision of casebook (a worktree in "
+                             "the work folder), to compare before and after in one run")
     parser.add_argument("--child", choices=["build", "serve"], help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -626,6 +751,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="casebook-build-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     real = len(list((REPO / "cases").glob("*.md"))) if args.real_cases else 0
+    baseline = checkout(args.baseline, work) if args.baseline else None
     results: dict[int, dict] = {}
     serve = None
     try:
@@ -634,11 +760,15 @@ def main(argv: list[str] | None = None) -> int:
             projects = {"casebook": casebook_project(work / f"casebook-{size}", corpus,
                                                      args.real_cases),
                         "plain": plain_project(work / f"plain-{size}", corpus, args.real_cases)}
+            if baseline is not None:
+                projects["baseline"] = casebook_project(work / f"baseline-{size}", corpus,
+                                                        args.real_cases, repo=baseline)
             repeat = args.repeat or (1 if size >= 10000 else 3)
-            runs: dict[str, list[dict]] = {"casebook": [], "plain": []}
+            runs: dict[str, list[dict]] = {name: [] for name in projects}
             for number in range(repeat):
                 for name, project in projects.items():  # interleaved, so drift hits both
-                    result = run_child("build", project)
+                    code = baseline if name == "baseline" else REPO
+                    result = run_child("build", project, code=code)
                     runs[name].append(result)
                     log(f"{size:>6} {name:<8} run {number + 1}/{repeat}: "
                         f"{result['first']['seconds']:.1f} s, "
@@ -677,6 +807,8 @@ def main(argv: list[str] | None = None) -> int:
                 json.dumps({"builds": results, "serve": serve}, indent=1), "utf-8")
         else:
             shutil.rmtree(work, ignore_errors=True)
+            if baseline is not None:
+                subprocess.run(["git", "worktree", "prune"], cwd=REPO, capture_output=True)
 
     for size, builds in results.items():
         for name, r in builds.items():
