@@ -48,6 +48,9 @@ class Page:
     # Listed by the in-browser search (the case index and the matrix repeat every case).
     searchable: bool = True
     draft: bool = False
+    # The article as the in-browser search indexes it: without the lists of other cases
+    # (case cards, related cases), whose every line would match a search for those cases.
+    search_html: Markup = Markup("")
 
     @property
     def anchors(self) -> set[str]:
@@ -61,6 +64,7 @@ class _Writer:
         self.uri = uri
         self.directory_urls = directory_urls
         self.parts: list[Markup] = []
+        self.search_parts: list[Markup] = []
         self.headings: list[Heading] = []
         self.taken: set[str] = set()
 
@@ -69,16 +73,19 @@ class _Writer:
         plain = plain if plain is not None else str(text)
         anchor = unique_id(anchor or heading_id(plain), self.taken)
         self.headings.append(Heading(level, anchor, plain))
-        self.parts.append(heading_html(level, anchor, text))
+        self.add(heading_html(level, anchor, text))
 
-    def add(self, piece: Markup) -> None:
+    def add(self, piece: Markup, *, searchable: bool = True) -> None:
         self.parts.append(piece)
+        if searchable:
+            self.search_parts.append(piece)
 
     def href(self, target: str) -> str:
         return href(target, self.uri, self.directory_urls)
 
     def page(self, title: str, **options: object) -> Page:
-        return Page(self.uri, title, Markup("").join(self.parts), self.headings, **options)
+        return Page(self.uri, title, Markup("").join(self.parts), self.headings,
+                    search_html=Markup("").join(self.search_parts), **options)
 
 
 # --- cards and lists ------------------------------------------------------------------------
@@ -195,7 +202,7 @@ def term_page(library: Library, term: Term, cards: Cards) -> Page:
         writer.add(html("<p>解説: {}</p>\n",
                         _links(((g.src_uri, g.title) for g in guides), writer)))
     writer.heading(2, f"事例（{len(cases)}件）")
-    writer.add(cards(cases, writer.uri))
+    writer.add(cards(cases, writer.uri), searchable=False)
     return writer.page(term.label)
 
 
@@ -238,7 +245,7 @@ def matrix_page(library: Library, cards: Cards) -> Page:
             if found:
                 writer.heading(2, f"{industry.label} × {wall.label}",
                                anchor=cell_anchor(industry, wall))
-                writer.add(cards(found, writer.uri))
+                writer.add(cards(found, writer.uri), searchable=False)
     return writer.page("壁 × 業種", searchable=False)
 
 
@@ -319,7 +326,7 @@ def case_page(case: Case, library: Library, related: list[Related],
         items = join("\n", (html('<li>{}<br><span class="cb-related-reason">{}</span></li>',
                                  case_link_html(r.case, case.src_uri, directory_urls),
                                  r.reason) for r in related))
-        writer.add(html('<ul class="cb-related">\n{}\n</ul>\n', items))
+        writer.add(html('<ul class="cb-related">\n{}\n</ul>\n', items), searchable=False)
     page = writer.page(title, draft=case.is_draft, searchable=not case.is_draft)
     page.headings = [page.headings[0], *case.doc.headings[1:], *page.headings[1:]]
     return page
@@ -341,7 +348,7 @@ def guide_page(guide: Guide, library: Library, cards: Cards) -> Page:
             cases = library.cases_with(term) or library.cases_annotated(term)
             writer.heading(2, f"「{term.label}」の事例（{len(cases)}件）",
                            anchor=f"cases-{facet_name}-{term.slug}")
-            writer.add(cards(cases, writer.uri))
+            writer.add(cards(cases, writer.uri), searchable=False)
     meta = {key: doc.meta.get(key) for key in GUIDE_PASSED_ON if key in doc.meta}
     if guide.is_draft:
         meta.pop("status")  # a draft is left out of the build, not badged

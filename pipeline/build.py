@@ -1,11 +1,12 @@
 """One build, top to bottom: load → check → library → pages → outputs.
 
     build = Build(options)
-    pages = build.prepare()           # read, parse, check, scan; every page; links checked
-    build.start_outputs(site_dir)     # the Whoosh index and Pagefind's copies, on the other core
+    pages = build.prepare(site_dir)   # read, parse, check, scan; every page; links checked;
+                                      # the Whoosh index and Pagefind's copies start meanwhile
     for page in pages: ...            # the site engine writes each page …
         build.page_written(path, html)    # … and hands it back as written
-    build.finish(site_dir)            # cases.json, Pagefind's bundle, the index in place
+    build.finish(site_dir)            # cases.json, Pagefind's bundle, the index written
+    build.commit()                    # the index in place (once the site is)
 
 Every output reads the parsed library; nothing here re-reads a Markdown file. `prepare` raises
 `CheckError` with every problem before anything is written. The background processes are the
@@ -18,9 +19,11 @@ The MkDocs plugin (plugins/plugin.py) calls these from its hooks; the `casebook`
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,9 +40,17 @@ from pipeline.load import Loaded, ReadCache, load
 from pipeline.options import BuildOptions
 from pipeline.timing import Stopwatch
 from pipeline.workers import Background, Child, WorkerError, can_fork
+from search import leftovers
 from search.errors import SearchError
 from search.index import IndexStats, build_index, check_replaceable, put_in_place, throw_away
-from search.pagefind import PagefindError, PagefindStats, SiteIndexer, SpellingVariants, index_site
+from search.pagefind import (
+    BUNDLE_DIR,
+    PagefindError,
+    PagefindStats,
+    SiteIndexer,
+    SpellingVariants,
+    page_copy,
+)
 from search.similarity import KeywordSimilarity
 
 log = logging.getLogger("casebook")
@@ -92,8 +103,14 @@ class Build:
 
     # --- load, check, pages -------------------------------------------------------------
 
-    def prepare(self) -> list[Page]:
-        """Read and check everything and make every page; CheckError lists all problems."""
+    def prepare(self, site_dir: Path | None = None) -> list[Page]:
+        """Read and check everything and make every page; CheckError lists all problems.
+
+        With `site_dir` (a site build), each output starts in the background as soon as what
+        it needs is ready: the Whoosh index once the files are read, Pagefind's copies once
+        the pages are made.
+        """
+        self.cancel()
         self.check_options()
         with self.timings.stage("read+check"):
             # A check needs no search data; related cases (`casebook related`) and every
@@ -102,6 +119,8 @@ class Build:
                                search=self.command != "check",
                                cache=self.caches.read if self.caches else None)
             self.loaded.raise_problems()
+        if site_dir is not None:
+            self.start_index()
         with self.timings.stage("pages+related"):
             finder = self.related_finder()
             self.pages = site_pages(self.library, lambda case: self.related(finder, case),
@@ -109,6 +128,8 @@ class Build:
             problems = check_links(self.library, self.pages, set(self.loaded.assets))
         if problems:
             raise CheckError(problems)
+        if site_dir is not None:
+            self.start_pagefind(Path(site_dir))
         return self.pages
 
     def related_finder(self) -> RelatedFinder:
@@ -155,19 +176,28 @@ class Build:
         return build_index(cases, directory or self.index_dir, drafts=drafts, procs=procs,
                            documents=documents)
 
-    def start_outputs(self, site_dir: Path) -> None:
-        """Start the Whoosh index, and Pagefind's copies of pages, in background processes."""
-        self.cancel()
+    def start_index(self) -> None:
+        """Write the Whoosh index in a background process (staged: see `commit`)."""
         self._gate = OutputGate(self.loaded.private_terms)
         documents = {r.case.id: r.search.index_document for r in self.loaded.results
                      if r.case is not None and r.search.index_document is not None}
         self._index = Background(_write_index, self.library, self.index_dir, documents,
                                  os.getpid())
+
+    def start_pagefind(self, site_dir: Path) -> None:
+        """Respell every page for Pagefind in a background process while the site engine
+        writes the site (the pages are this build's own: Pagefind indexes their articles)."""
         if self.options.search_pagefind and self.command != "serve" and can_fork():
-            # Pages are respelt for Pagefind on the other core as they are written.
+            leftovers.remove_stale(Path(site_dir).parent, ".pagefind.new-")
             self._pagefind = Child(_pagefind_child, Path(site_dir), self.library.vocabulary,
-                                   self.noun_pairs(), {"skip": self.unsearched()},
+                                   self.noun_pairs(), self.search_copies(), os.getpid(),
                                    name="casebook-pagefind", inbox=True)
+
+    def search_copies(self) -> list[tuple[str, str]]:
+        """(file in the site, what Pagefind reads of it) for every page it indexes."""
+        return [(dest_path(p.src_uri, self.options.use_directory_urls),
+                 page_copy(p.title, p.search_html))
+                for p in self.pages if p.searchable]
 
     def noun_pairs(self) -> list[tuple[str, str]]:
         drafts = {c.id for c in self.library.drafts}
@@ -177,17 +207,10 @@ class Build:
                 pairs |= result.search.nouns
         return sorted(pairs)
 
-    def unsearched(self) -> list[str]:
-        """Pages (files in the site) Pagefind leaves out: listings of every case, drafts."""
-        return [dest_path(p.src_uri, self.options.use_directory_urls) for p in self.pages
-                if not p.searchable]
-
     def page_written(self, path: str, html_text: str) -> None:
         """A page as the site engine wrote it (`path` relative to the site)."""
         if self._gate is not None:
             self._gate.check(path, html_text)
-        if self._pagefind is not None:
-            self._pagefind.put(("add", path, html_text))
 
     def finish(self, site_dir: Path) -> list[str]:
         """Write cases.json, finish Pagefind's bundle, wait for the index; lines to log.
@@ -228,11 +251,11 @@ class Build:
                 if outcome != "done":
                     raise PagefindError(str(value))
                 return value
-            # `mkdocs serve`: respelt pages are kept from the last rebuild
+            # `mkdocs serve`, here: respelt pages are kept from the last rebuild
             variants = SpellingVariants.build(self.library.vocabulary, pairs=self.noun_pairs())
-            return index_site(site_dir, self.library.vocabulary, skip=self.unsearched(),
-                              variants=variants,
-                              cache=self.caches.pagefind if self.caches else None)
+            return _index_pages(site_dir, self.library.vocabulary, variants,
+                                self.search_copies(),
+                                self.caches.pagefind if self.caches else None)
         except (PagefindError, WorkerError) as error:
             self.cancel()
             raise OutputError(f"search index: {error}") from None
@@ -291,20 +314,35 @@ def _write_index(library: Library, index_dir: Path, documents: dict[str, dict],
 
 
 def _pagefind_child(sender, inbox, site_dir: Path, vocabulary, pairs: list[tuple[str, str]],
-                    options: dict) -> None:
+                    copies: list[tuple[str, str]], owner: int) -> None:
+    """Respell every page at once, then wait for the site to be written and run Pagefind."""
     indexer = None
     try:
         variants = SpellingVariants.build(vocabulary, pairs=pairs)
-        indexer = SiteIndexer(site_dir, vocabulary, variants=variants, **options)
-        while True:
-            message = inbox.get()
-            if message[0] == "add":
-                indexer.add(message[1], message[2])
-            else:
-                sender.send(("done", "", indexer.finish()))
-                return
+        indexer = SiteIndexer(site_dir, vocabulary, variants=variants, from_disk=False)
+        for path, copy in copies:
+            indexer.add(path, copy)
+        # Pagefind runs now, while the site is still being written; its bundle waits beside
+        # the site until the build says the site is done.
+        waiting = leftovers.make(site_dir.parent, ".pagefind.new-", owner)
+        stats = indexer.finish(bundle=waiting / BUNDLE_DIR)
+        inbox.get()  # "finish"
+        target = site_dir / BUNDLE_DIR
+        shutil.rmtree(target, ignore_errors=True)
+        os.replace(stats.bundle, target)
+        shutil.rmtree(waiting, ignore_errors=True)
+        sender.send(("done", "", dataclasses.replace(stats, bundle=target)))
     except PagefindError as error:
         sender.send(("error", "", str(error)))
     finally:
         if indexer is not None:
             indexer.discard()
+
+
+def _index_pages(site_dir: Path, vocabulary, variants: SpellingVariants,
+                 copies: list[tuple[str, str]], cache: dict | None) -> PagefindStats:
+    indexer = SiteIndexer(site_dir, vocabulary, variants=variants, cache=cache,
+                          from_disk=False)
+    for path, copy in copies:
+        indexer.add(path, copy)
+    return indexer.finish()

@@ -84,13 +84,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self.build.cancel()
         self.build = Build(self.options, command=self.command, caches=self.caches)
         try:
-            pages = self.build.prepare()
+            pages = self.build.prepare(Path(config.site_dir))
         except CheckError as error:
             raise PluginError(error.report()) from None
         for warning in self.build.warnings:
             log.warning(warning)
         self.pages = {page.src_uri: page for page in pages}
-        self.build.start_outputs(Path(config.site_dir))
         self.warnings.counts.clear()
         logging.getLogger("mkdocs").addHandler(self.warnings)
         log.info("casebook: %d cases, %d guides", len(self.build.library.cases),

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from whoosh.analysis import Filter, LowercaseFilter, Token, Tokenizer
+from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, Token, Tokenizer
 
 from casebook.japanese import analyse, fold, part_of_speech
 
@@ -20,11 +20,10 @@ DROPPED_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
 # judged queries keeping or dropping it measures the same (MAP@10 0.913 / 0.914).
 KEPT_AUXILIARIES = frozenset({"ない", "ぬ", "ず"})
 
-# What `prepare` puts before a field value whose words are already known (see there).
-PREPARED = "\x02cb1\x03"
+# What `prepare` puts before a field value whose index terms are already known (see there).
+PREPARED = "\x02cb2\x03"
 _POSITION = "\x1e"  # between positions
-_ALTERNATIVE = "\x1f"  # between the word and its pieces at one position
-_ENTRY = "\x1d"  # between the surface, normalised form and part of speech of one entry
+_ALTERNATIVE = "\x1f"  # between the terms at one position (a word and its pieces)
 
 
 class Word(NamedTuple):
@@ -50,29 +49,44 @@ def _words(line: str) -> tuple[tuple[Word, ...], ...]:
                  for m in analyse(fold(line).text))
 
 
+def _kept(word: Word) -> bool:
+    return word.pos not in DROPPED_POS or word.normalized in KEPT_AUXILIARIES
+
+
+@functools.lru_cache(maxsize=65536)
+def _line_positions(line: str) -> tuple[tuple[str, ...], ...]:
+    """The terms the analyzer chain indexes for a line, by position (positions with nothing
+    kept are left out, as PartOfSpeechFilter renumbers them)."""
+    positions = []
+    for words in _words(line):
+        terms = tuple(w.normalized.lower() for w in words if _kept(w))
+        if terms:
+            positions.append(terms)
+    return tuple(positions)
+
+
 @functools.lru_cache(maxsize=65536)
 def _prepared_line(line: str) -> str:
-    return _POSITION.join(_ALTERNATIVE.join(_ENTRY.join(w) for w in words)
-                          for words in _words(line))
+    return _POSITION.join(_ALTERNATIVE.join(terms) for terms in _line_positions(line))
 
 
 def prepare(text: str) -> str:
-    """A field value with its words already cut, for an index written elsewhere.
+    """A field value with its index terms already found, for an index written elsewhere.
 
     The process that reads a case file analyses its text once (casebook.japanese.analyse,
-    shared with the anonymisation check) and hands the index this string; the tokenizer
-    below reads the words back instead of running Sudachi again.
+    shared with the anonymisation check) and hands the index this string; the index's
+    analyzer (`JapaneseAnalyzer`) reads the terms back instead of running Sudachi and the
+    filters again.
     """
     lines = [_prepared_line(line) for line in text.splitlines() if line.strip()]
     return PREPARED + _POSITION.join(line for line in lines if line)
 
 
-def _prepared(value: str) -> Iterator[tuple[Word, ...]]:
+def _prepared(value: str) -> Iterator[tuple[str, ...]]:
     body = value[len(PREPARED):]
-    if not body:
-        return
-    for position in body.split(_POSITION):
-        yield tuple(Word(*entry.split(_ENTRY)) for entry in position.split(_ALTERNATIVE))
+    if body:
+        for position in body.split(_POSITION):
+            yield tuple(position.split(_ALTERNATIVE))
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
@@ -128,19 +142,6 @@ class SudachiTokenizer(Tokenizer):
             return
         pieces = self.pieces and mode != "query"
         pos = start_pos
-        if value.startswith(PREPARED):  # words cut by the process that read the case
-            for words in _prepared(value):
-                for word in words if pieces else words[:1]:
-                    t.text, t.normalized, t.tag = word
-                    t.boost = 1.0
-                    t.stopped = False
-                    if keeporiginal:
-                        t.original = word.surface
-                    if positions:
-                        t.pos = pos
-                    yield t
-                pos += 1
-            return
         for offset, line in _chunks(value):
             folded = fold(line)
             for morph in analyse(folded.text):
@@ -236,6 +237,11 @@ class NormalizedFormFilter(Filter):
             yield t
 
 
+def fold_bigram_text(text: str) -> str:
+    """Text folded as `BigramTokenizer` folds what it cuts: width and case."""
+    return "".join(_fold(char) for char in text)
+
+
 def _fold(char: str) -> str:
     folded = unicodedata.normalize("NFKC", char).lower()
     # Keep one character per character so offsets stay valid for highlighting.
@@ -307,36 +313,51 @@ def _runs(value: str) -> Iterator[tuple[int, str]]:
         yield start, value[start:]
 
 
-def japanese_analyzer():
+class JapaneseAnalyzer(CompositeAnalyzer):
+    """Sudachi words, normalised, lowercased, without particles, auxiliaries and symbols.
+
+    A `prepare`d value holds those terms already: they are read back as they are (no Sudachi,
+    no filters), which is most of what writing the index costs otherwise.
+    """
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False,
+                 keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
+                 start_char: int = 0, tokenize: bool = True, mode: str = "",
+                 **kwargs) -> Iterator[Token]:
+        if not (isinstance(value, str) and value.startswith(PREPARED)) or mode == "query":
+            yield from super().__call__(value, positions=positions, chars=chars,
+                                        keeporiginal=keeporiginal, removestops=removestops,
+                                        start_pos=start_pos, start_char=start_char,
+                                        tokenize=tokenize, mode=mode, **kwargs)
+            return
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost, t.stopped = 1.0, False
+        for pos, terms in enumerate(_prepared(value), start=start_pos):
+            for term in terms:
+                t.text = term
+                if positions:
+                    t.pos = pos
+                yield t
+
+
+def japanese_analyzer() -> JapaneseAnalyzer:
     """Sudachi words, normalised, lowercased, without particles, auxiliaries and symbols."""
-    return SudachiTokenizer() | PartOfSpeechFilter() | NormalizedFormFilter() | LowercaseFilter()
+    return JapaneseAnalyzer(SudachiTokenizer(), PartOfSpeechFilter(), NormalizedFormFilter(),
+                            LowercaseFilter())
 
 
 def index_terms(text: str) -> Iterator[str]:
     """The terms `japanese_analyzer()` indexes for `text` (or a `prepare`d value), in order.
 
-    The same words as the analyzer chain (tests/test_search.py checks they agree), without
+    The same terms as the analyzer chain (tests/test_search.py checks they agree), without
     Whoosh's tokens: related-case keywords of every case are computed on each site build.
     """
     if text.startswith(PREPARED):
-        yield from _terms(_prepared(text))
+        positions: Iterator[tuple[str, ...]] = _prepared(text)
     else:
-        for _, line in _chunks(text):
-            yield from _line_terms(line)
-
-
-@functools.lru_cache(maxsize=65536)
-def _line_terms(line: str) -> tuple[str, ...]:
-    return tuple(_terms(_words(line)))
-
-
-def _terms(positions) -> Iterator[str]:
-    dropped, kept = DROPPED_POS, KEPT_AUXILIARIES
-    for words in positions:
-        for word in words:
-            if word.pos in dropped and word.normalized not in kept:
-                continue
-            yield word.normalized.lower()
+        positions = (terms for _, line in _chunks(text) for terms in _line_positions(line))
+    for terms in positions:
+        yield from terms
 
 
 def bigram_analyzer():

@@ -40,6 +40,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from casebook.html import Markup
 from casebook.html import html as casebook_html
 from casebook.vocabulary import Vocabulary
 from search import leftovers
@@ -326,6 +327,16 @@ class _Page:
         return "".join(self.parts[: self.body_at] + [extra] + self.parts[self.body_at:])
 
 
+def page_copy(title: str, article: str) -> str:
+    """A page as Pagefind reads it: its article (the HTML inside data-pagefind-body, which
+    is all Pagefind indexes) under its title, without the theme around it."""
+    return casebook_html(
+        '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{0}</title></head>'
+        '<body><div data-pagefind-body data-pagefind-meta="title[data-cb-title]" '
+        'data-cb-title="{0}">{1}</div>{2}</body></html>', title, Markup(article),
+        Markup(BODY_END))
+
+
 def extended_binary() -> Path:
     """The Pagefind executable installed with `pagefind[extended]`."""
     try:
@@ -372,7 +383,8 @@ class SiteIndexer:
 
     def __init__(self, site_dir: Path, vocabulary: Vocabulary | None = None, *,
                  skip: Iterable[str] = (), exclude: tuple[str, ...] = EXCLUDED_SELECTORS,
-                 variants: SpellingVariants | None = None, cache: dict | None = None) -> None:
+                 variants: SpellingVariants | None = None, cache: dict | None = None,
+                 from_disk: bool = True) -> None:
         self.started = time.monotonic()
         self.site_dir = Path(site_dir)
         self.vocabulary = vocabulary
@@ -382,6 +394,8 @@ class SiteIndexer:
             s[1:] for s in exclude if re.fullmatch(r"\.[\w-]+", s))
         self.variants = variants
         self.cache = cache
+        # Read the pages not added from site_dir at the end (False: every page was added).
+        self.from_disk = from_disk
         self.pages: dict[str, _Page | None] = {}
         self.added = 0  # other spellings written into the copies
         self._fresh: dict = {}
@@ -415,10 +429,15 @@ class SiteIndexer:
         target.write_text(page.html(others), encoding="utf-8")
         self._written.add(page.path)
 
-    def finish(self, variants: SpellingVariants | None = None) -> PagefindStats:
-        """Read the pages not added from disk, write the remaining copies, run Pagefind."""
+    def finish(self, variants: SpellingVariants | None = None,
+               bundle: Path | None = None) -> PagefindStats:
+        """Read the pages not added from disk, write the remaining copies, run Pagefind.
+
+        The bundle goes to `site_dir/pagefind/`, or to `bundle` (a build runs Pagefind while
+        the site is still being written, and moves the bundle in afterwards).
+        """
         try:
-            return self._finish(variants)
+            return self._finish(variants, bundle or self.site_dir / BUNDLE_DIR)
         finally:
             self.discard()
 
@@ -426,10 +445,9 @@ class SiteIndexer:
         """Remove the copies (done by `finish`; call it if `finish` never will be)."""
         shutil.rmtree(self._copy, ignore_errors=True)
 
-    def _finish(self, variants: SpellingVariants | None) -> PagefindStats:
+    def _finish(self, variants: SpellingVariants | None, bundle: Path) -> PagefindStats:
         binary = extended_binary()
-        bundle = self.site_dir / BUNDLE_DIR
-        for file in sorted(self.site_dir.rglob("*.html")):
+        for file in sorted(self.site_dir.rglob("*.html")) if self.from_disk else ():
             path = file.relative_to(self.site_dir).as_posix()
             if path not in self.pages and bundle not in file.parents:
                 self.add(path, file.read_text(encoding="utf-8"))

@@ -109,14 +109,6 @@ def or_query(parsed: ParsedQuery, boosts: Mapping[str, float] = FIELD_BOOSTS) ->
     return _with_phrases(q.Or(or_parts(parsed, boosts)), parsed, boosts)
 
 
-def bigram_query(parsed: ParsedQuery, require_all: bool = True) -> q.Query | None:
-    """Character pairs of each chunk, for text Sudachi cut differently from the query."""
-    chunks = [q.And([q.Term("bigrams", g) for g in chunk]) for chunk in parsed.bigram_chunks]
-    if not chunks:
-        return None
-    return q.And(chunks) if require_all else q.Or(chunks)
-
-
 def filter_query(filters: Mapping[str, Sequence[str]]) -> q.Query | None:
     """Slugs OR-ed within a facet, facets AND-ed: wall=見えない|付いてこない AND industry=E."""
     groups = [

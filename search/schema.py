@@ -6,24 +6,20 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from casebook.facets import FILTERABLE
 from casebook.model import (
-    SECTION_APPROACH,
     SECTION_CHALLENGE,
-    SECTION_CHANGE,
-    SECTION_REQUEST,
     Case,
 )
 from casebook.urls import page_url
-from search.analysis import bigram_analyzer, japanese_analyzer, prepare, query_words
+from search.analysis import japanese_analyzer, prepare, query_words
 
 # Bump when fields or analysis change: an index built by another version is rebuilt, not read.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
-# Searchable text field -> the case section it holds.
+# Searchable text field -> the case section it holds. Only 設定された課題, which a supporter
+# matches a new client against and which ranking boosts: every section is in `body` too,
+# and indexing the others again was a sixth of the index's postings (bench/search.py).
 SECTION_FIELDS = {
     "challenge": SECTION_CHALLENGE,
-    "approach_text": SECTION_APPROACH,
-    "change": SECTION_CHANGE,
-    "request": SECTION_REQUEST,
 }
 
 # Keyword fields for filters and counts: every vocabulary facet a case is tagged with, plus
@@ -45,10 +41,9 @@ FACET_FIELDS = FILTERABLE
 # wall names) is what matters; the boost values themselves move nothing measurable on 19
 # cases. They stay as priors that cost nothing here: a word in the title or the tags says
 # more about a case than one word of its body, and 設定された課題 is what a supporter
-# matches a new client against. The per-section fields change nothing when body is searched
-# too (each section is in body already), so they are not searched by default — they are
-# indexed for `SearchIndex.search(within=…)` — which keeps four fields out of every query.
-# Re-measure as cases grow.
+# matches a new client against. The other per-section fields and the dialogue changed nothing
+# when body is searched too (each is in body already): they are no longer indexed. Re-measure
+# as cases grow.
 FIELD_BOOSTS = {
     "title": 3.0,
     "alias": 2.0,
@@ -59,7 +54,7 @@ FIELD_BOOSTS = {
 # Fields with positions, where phrase queries can look (search/query.py).
 POSITIONS_FIELDS = frozenset({"title", "facets_text", "body"})
 # Fields `within=` can restrict a search to.
-SEARCHABLE_FIELDS = ("title", "alias", "facets_text", *SECTION_FIELDS, "dialogue", "body")
+SEARCHABLE_FIELDS = ("title", "alias", "facets_text", *SECTION_FIELDS, "body")
 
 
 def case_schema() -> Schema:
@@ -76,13 +71,8 @@ def case_schema() -> Schema:
         "alias": TEXT(analyzer=ja, stored=True, phrase=False),
         "title": TEXT(analyzer=ja, stored=True),
         "facets_text": TEXT(analyzer=ja),
-        "dialogue": TEXT(analyzer=ja, phrase=False),
         # Stored for snippets and for more_like_this, which re-analyses it.
         "body": TEXT(analyzer=ja, stored=True),
-        # The fallback field. Not scorable (no field lengths): writing the postings of some
-        # 600 distinct bigrams a case was half of the build time (bench/search.py), and a
-        # fallback needs no finer ranking than how many of its bigrams a case has.
-        "bigrams": KEYWORD(analyzer=bigram_analyzer(), scorable=False),
     }
     for name in SECTION_FIELDS:
         fields[name] = TEXT(analyzer=ja, phrase=False)
@@ -135,9 +125,7 @@ def case_document(case: Case) -> dict:
         "alias": case.alias,
         "title": case.title,
         "facets_text": meta,
-        "dialogue": "\n".join(d.text for d in case.doc.dialogues),
         "body": body,
-        "bigrams": "\n".join((case.alias, meta, body)),
         "kind": case.kind,
     }
     for name, title in SECTION_FIELDS.items():
@@ -150,7 +138,7 @@ def case_document(case: Case) -> dict:
 
 
 # Fields Sudachi analyses; the stored ones keep the text as written (`_stored_` values).
-ANALYSED_FIELDS = ("alias", "title", "facets_text", "dialogue", "body", *SECTION_FIELDS)
+ANALYSED_FIELDS = ("alias", "title", "facets_text", "body", *SECTION_FIELDS)
 STORED_ANALYSED_FIELDS = frozenset({"alias", "title", "body"})
 
 

@@ -14,7 +14,7 @@ from casebook.model import Case
 from casebook.problems import closest
 from casebook.vocabulary import Vocabulary
 from search import query as queries
-from search.analysis import query_words
+from search.analysis import fold_bigram_text, query_words
 from search.errors import (
     EmptyQuery,
     UnknownCase,
@@ -101,6 +101,7 @@ class SearchIndex:
         # facet -> slug -> label, for counts and filters when no vocabulary is at hand
         self.labels = {facet: dict(terms) for facet, terms in (labels or {}).items()}
         self._doc_terms: list[tuple[tuple[str, str], ...]] | None = None
+        self._texts: list[tuple[int, str]] | None = None
         self._keywords: KeywordSimilarity | None = None
 
     def probe(self) -> None:
@@ -158,12 +159,9 @@ class SearchIndex:
                 if len(more) > len(ranked):
                     mode, ranked = "or", more
         words = parsed.words
-        if not ranked:
+        if not ranked and parsed.bigram_chunks:
             for require_all in (True, False):
-                bigrams = queries.bigram_query(parsed, require_all)
-                if bigrams is None:
-                    break
-                ranked = self._ranked(bigrams, only)
+                ranked = self._bigram_ranked(parsed, only, require_all)
                 if ranked:
                     mode = "bigram"
                     words = [g for chunk in parsed.bigram_chunks for g in chunk]
@@ -174,6 +172,39 @@ class SearchIndex:
             query=query, mode=mode, hits=hits, total=len(ranked),
             facet_counts=self._counts(d for d, _ in ranked), filters=slugs, words=words,
         )
+
+    def _bigram_ranked(self, parsed: queries.ParsedQuery, only,
+                       require_all: bool) -> list[tuple[int, float]]:
+        """Cases whose text holds the character pairs of every part (or of any part), by how
+        many pairs: the fallback for words Sudachi cut differently in the query and the text.
+
+        The pairs are looked for in the cases' stored text (title, alias, facet names, body),
+        not in an index of their own: a fallback is rare, and that index was half of all the
+        postings an index build wrote.
+        """
+        allowed = set(self._searcher.docs_for_query(only)) if only is not None else None
+        ranked = []
+        for docnum, text in self._folded_texts():
+            if allowed is not None and docnum not in allowed:
+                continue
+            found = [sum(1 for pair in chunk if pair in text) for chunk in parsed.bigram_chunks]
+            complete = [count == len(chunk)
+                        for count, chunk in zip(found, parsed.bigram_chunks, strict=True)]
+            if all(complete) if require_all else any(complete):
+                ranked.append((docnum, float(sum(found))))
+        ranked.sort(key=lambda hit: (-hit[1], hit[0]))
+        return ranked
+
+    def _folded_texts(self) -> list[tuple[int, str]]:
+        if self._texts is None:
+            self._texts = []
+            for docnum, stored in self._searcher.reader().iter_docs():
+                names = [name for _, _, label, synonyms in stored.get("terms", ())
+                         for name in (label, *synonyms)]
+                text = "\n".join([stored.get("title", ""), stored.get("alias", ""), *names,
+                                  stored.get("body", "")])
+                self._texts.append((docnum, fold_bigram_text(text)))
+        return self._texts
 
     def _ranked(self, whoosh_query, only) -> list[tuple[int, float]]:
         """Every match, best first. The ranking and the facet counts both need them all."""

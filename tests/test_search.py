@@ -348,13 +348,14 @@ def test_index_on_disk_survives_copying(tmp_path, library):
 
 def test_within_searches_one_section_only(index):
     # 資金繰り is in c-grocer's 当初の相談 and 支援アプローチ, in a-parts' 設定された課題 only.
-    assert index.search("資金繰り", within="approach_text").ids == ["c-grocer"]
+    assert set(index.search("資金繰り").ids) >= {"a-parts", "c-grocer"}
+    assert index.search("資金繰り", within="challenge").ids == ["a-parts"]
     assert set(index.search("資金繰り").ids) == {"a-parts", "c-grocer"}
 
 
 def test_within_an_unknown_field_suggests_one(index):
-    with pytest.raises(UnknownField, match="did you mean 'approach_text'"):
-        index.search("資金繰り", within="approach")
+    with pytest.raises(UnknownField, match="did you mean 'challenge'"):
+        index.search("資金繰り", within="challeng")
 
 
 def test_negation_is_part_of_the_query(tmp_path):
