@@ -50,6 +50,7 @@ from search.pagefind import (
     SiteIndexer,
     SpellingVariants,
     page_copy,
+    term_names,
 )
 from search.similarity import KeywordSimilarity
 
@@ -195,8 +196,9 @@ class Build:
 
     def search_copies(self) -> list[tuple[str, str]]:
         """(file in the site, what Pagefind reads of it) for every page it indexes."""
+        terms = {case.src_uri: term_names(case) for case in self.library.cases}
         return [(dest_path(p.src_uri, self.options.use_directory_urls),
-                 page_copy(p.title, p.search_html))
+                 page_copy(p.title, p.search_html, terms.get(p.src_uri, "")))
                 for p in self.pages if p.searchable]
 
     def noun_pairs(self) -> list[tuple[str, str]]:

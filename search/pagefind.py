@@ -42,6 +42,7 @@ from pathlib import Path
 
 from casebook.html import Markup
 from casebook.html import html as casebook_html
+from casebook.model import Case
 from casebook.vocabulary import Vocabulary
 from search import leftovers
 from search.errors import SearchError
@@ -327,14 +328,28 @@ class _Page:
         return "".join(self.parts[: self.body_at] + [extra] + self.parts[self.body_at:])
 
 
-def page_copy(title: str, article: str) -> str:
+def term_names(case: Case) -> str:
+    """The names of a case's terms, synonyms included, one per line (as facets_text)."""
+    names = [name for terms in case.facets.values() for term in terms
+             for name in (term.label, *term.synonyms)]
+    if case.industry_detail:
+        names.append(case.industry_detail)
+    return "\n".join(dict.fromkeys(names))
+
+
+def page_copy(title: str, article: str, terms: str = "") -> str:
     """A page as Pagefind reads it: its article (the HTML inside data-pagefind-body, which
-    is all Pagefind indexes) under its title, without the theme around it."""
+    is all Pagefind indexes) under its title, without the theme around it.
+
+    `terms`: the names of a case's terms, synonyms included, one per line (the Whoosh
+    index's facets_text): the case page shows only the labels, and 物流 or ものづくり should
+    find the cases tagged 運輸業，郵便業 or 製造業, in the browser as in `casebook search`.
+    """
     return casebook_html(
         '<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{0}</title></head>'
         '<body><div data-pagefind-body data-pagefind-meta="title[data-cb-title]" '
-        'data-cb-title="{0}">{1}</div>{2}</body></html>', title, Markup(article),
-        Markup(BODY_END))
+        'data-cb-title="{0}">{1}{2}</div>{3}</body></html>', title, Markup(article),
+        casebook_html('<p>{}</p>', terms) if terms else "", Markup(BODY_END))
 
 
 def extended_binary() -> Path:
@@ -479,7 +494,7 @@ class SiteIndexer:
             seconds=time.monotonic() - self.started,
             bundle=bundle,
         )
-        if stats.pages != len(pages) or not (bundle / "pagefind-ui.js").is_file():
+        if stats.pages != len(pages) or not (bundle / "pagefind.js").is_file():
             raise PagefindError(
                 f"Pagefind indexed {stats.pages} of {len(pages)} pages of {self.site_dir}:\n"
                 f"{_tail(output)}")

@@ -56,7 +56,7 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         build(config)
     finally:
         config.plugins.on_shutdown()
-    assert (out / "pagefind" / "pagefind-ui.js").is_file(), "the build wrote no Pagefind bundle"
+    assert (out / "pagefind" / "pagefind.js").is_file(), "the build wrote no Pagefind bundle"
     return out
 
 
@@ -131,27 +131,31 @@ class Visit:
         page = self.page
         if not page.is_visible(".cb-search"):
             page.click("[data-cb-search-open]")
-        box = page.wait_for_selector(".pagefind-ui__search-input")
+        box = page.wait_for_selector("#cb-search-input")
         box.fill("")
         box.focus()
         page.keyboard.insert_text(query)
-        page.wait_for_function(
-            """q => { const m = document.querySelector(".pagefind-ui__message");
-                      return m && m.textContent.includes(`「${q}」`)
-                        && !m.textContent.includes("検索しています"); }""", arg=query)
+        self.wait_for_status(f"「{query.strip()}」")
         return self.results()
 
+    def wait_for_status(self, text: str) -> str:
+        """Wait until the search status line says `text` and is done searching; its text."""
+        self.page.wait_for_function(
+            """t => { const m = document.querySelector("[data-cb-search-status]");
+                      return m && m.textContent.includes(t)
+                        && !m.textContent.includes("検索しています"); }""", arg=text)
+        return self.page.inner_text("[data-cb-search-status]")
+
     def results(self) -> list[Result]:
-        """The results on show, after loading every page of them."""
+        """The results on show, after showing every one of them ("さらに表示")."""
         page = self.page
-        while page.is_visible(".pagefind-ui__button"):  # "もっと読み込む"
-            page.click(".pagefind-ui__button")
-        page.wait_for_function(
-            """() => !document.querySelector(".pagefind-ui__result .pagefind-ui__loading")""")
+        while page.is_visible(".cb-search__more"):
+            shown = page.locator(".cb-search__result").count()
+            page.click(".cb-search__more")
+            page.wait_for_function(
+                "n => document.querySelectorAll('.cb-search__result').length > n", arg=shown)
         return [Result(link.inner_text().strip(), link.get_attribute("href") or "")
-                for link in page.query_selector_all(
-                    ".pagefind-ui__result > .pagefind-ui__result-inner"
-                    " > .pagefind-ui__result-title > .pagefind-ui__result-link")]
+                for link in page.query_selector_all(".cb-search__result-link")]
 
     def screenshot(self, name: str, *, full_page: bool = True) -> Path:
         """Save a PNG to SCREENSHOTS ($CASEBOOK_SCREENSHOTS or <tmp>/casebook-screenshots/)."""

@@ -55,11 +55,11 @@ def test_a_page_cannot_write_index_words_that_the_search_box_decodes(visit: Visi
     assert any(r.is_case("A社") for r in results), [r.title for r in results]
     page = visit.page
     assert page.evaluate("() => window.cbHacked") is None
-    assert page.evaluate("() => document.querySelectorAll('.pagefind-ui__results img').length") \
+    assert page.evaluate("() => document.querySelectorAll('.cb-search__results img').length") \
         == 0
     # The page's own marker letters are dropped before it is spelt for the index, so nothing
     # of it comes back decoded.
-    assert "<img src=x onerror" not in page.inner_text(".pagefind-ui__result-excerpt")
+    assert "<img src=x onerror" not in page.inner_text(".cb-search__results")
 
 
 def test_decoded_index_words_are_escaped_before_they_are_shown(visit: Visit) -> None:

@@ -54,7 +54,7 @@ def test_desktop_screenshot(desktop: Visit, kind: str) -> None:
 def test_search_dialog_fits_the_screen(request: pytest.FixtureRequest, device: str) -> None:
     visit: Visit = request.getfixturevalue(device)
     _search(visit)
-    visit.page.evaluate("document.querySelector('.cb-search__ui').scrollTop = 0")
+    visit.page.evaluate("document.querySelector('.cb-search__body').scrollTop = 0")
     visit.screenshot(f"search-{device}", full_page=False)
     box = visit.page.locator("[data-cb-search]").bounding_box()
     viewport = visit.page.viewport_size

@@ -65,11 +65,10 @@ def test_wall_filter_narrows_results(desktop: Visit) -> None:
     before = desktop.search("資金繰り")
     assert any(r.is_case("A社") for r in before) and any(r.is_case("E社") for r in before)
     page = desktop.page
-    page.locator(".pagefind-ui__filter-block", has=page.locator(
-        ".pagefind-ui__filter-name", has_text="壁")).locator(
-        ".pagefind-ui__filter-value", has_text="向き合わない").locator("input").check()
+    page.locator(".cb-search__filter", has=page.locator("legend", has_text="壁")).get_by_label(
+        re.compile("^向き合わない")).check()
     page.wait_for_function(
-        "n => document.querySelectorAll('.pagefind-ui__result').length < n", arg=len(before))
+        "n => document.querySelectorAll('.cb-search__result').length < n", arg=len(before))
     after = desktop.results()
     assert any(r.is_case("E社") for r in after), [r.title for r in after]
     assert not any(r.is_case("A社") for r in after), "A社 has no 向き合わない wall"
@@ -94,7 +93,7 @@ def test_result_links_work_from_a_deep_page(desktop: Visit) -> None:
     desktop.go("cases/a-precision-parts/")
     results = desktop.search("承継")
     assert results
-    desktop.page.click(".pagefind-ui__result-link >> nth=0")
+    desktop.page.click(".cb-search__result-link >> nth=0")
     desktop.page.wait_for_load_state()
     assert desktop.page.url.rstrip("/").endswith(results[0].url.rstrip("/"))
     assert "404" not in desktop.page.title()
@@ -105,7 +104,7 @@ def test_slash_opens_search_and_escape_closes_it(desktop: Visit) -> None:
     page = desktop.page
     page.keyboard.press("/")
     page.wait_for_function(
-        "() => document.activeElement?.classList.contains('pagefind-ui__search-input')")
+        "() => document.activeElement?.id === 'cb-search-input'")
     page.keyboard.press("Escape")
     page.wait_for_function("() => !document.querySelector('[data-cb-search]').open")
 
@@ -116,7 +115,7 @@ def test_closing_search_returns_focus_to_its_button(desktop: Visit) -> None:
     page.focus("[data-cb-search-open]")
     page.keyboard.press("Enter")
     page.wait_for_function(
-        "() => document.activeElement?.classList.contains('pagefind-ui__search-input')")
+        "() => document.activeElement?.id === 'cb-search-input'")
     page.click("[data-cb-search-close]")
     assert page.evaluate("document.activeElement?.hasAttribute('data-cb-search-open')")
 

@@ -55,7 +55,7 @@ def test_site_without_the_theme_override_is_an_error(tmp_path: Path) -> None:
 def test_build_writes_the_bundle_and_leaves_the_pages_alone(project: Project) -> None:
     pagefind_project(project).case()
     site = project.build()
-    assert (site / "pagefind" / "pagefind-ui.js").is_file()
+    assert (site / "pagefind" / "pagefind.js").is_file()
     page = project.page("cases/a-parts")
     assert "場当たり的" in page and MARKER not in page
     assert 'data-pagefind-filter="壁:見えない"' in page
