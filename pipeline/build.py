@@ -24,20 +24,22 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook.library import Library
 from casebook.links import check_links
 from casebook.model import Case
-from casebook.pages import Page, site_pages
+from casebook.pages import Cards, Page, case_page, guide_page, site_pages
 from casebook.problems import CheckError, Problem, closest
 from casebook.related import DEFAULT_WEIGHTS, Related, RelatedFinder
 from casebook.urls import dest_path, page_url
 from pipeline.gate import OutputGate
-from pipeline.load import Loaded, ReadCache, load
+from pipeline.load import Loaded, ReadCache, load, reread
 from pipeline.options import BuildOptions
+from pipeline.sitedir import SWAP_LOCK, replace_folder
 from pipeline.timing import Stopwatch
 from pipeline.workers import Background, Child, WorkerError, can_fork
 from search import leftovers
@@ -55,6 +57,10 @@ from search.pagefind import (
 from search.similarity import KeywordSimilarity
 
 log = logging.getLogger("casebook")
+
+# `mkdocs serve`: one Pagefind run at a time (a cancelled one may still be running; they share
+# the cache of respelt pages).
+_PAGEFIND_LOCK = threading.Lock()
 
 class OutputError(Exception):
     """An output (the Whoosh index, Pagefind's bundle) could not be written."""
@@ -87,6 +93,9 @@ class Build:
         self._pagefind: Child | None = None
         self._gate: OutputGate | None = None
         self._staged_index: IndexStats | None = None
+        self._related: dict[str, list[Related]] = {}  # each case's, as its page shows them
+        self._cancelled: threading.Event | None = None  # serve: stops search_in_background
+        self._search_thread: threading.Thread | None = None
 
     @property
     def drafts(self) -> bool:
@@ -124,14 +133,55 @@ class Build:
             self.start_index()
         with self.timings.stage("pages+related"):
             finder = self.related_finder()
-            self.pages = site_pages(self.library, lambda case: self.related(finder, case),
-                                    self.options.use_directory_urls)
+
+            def related(case: Case) -> list[Related]:
+                self._related[case.id] = self.related(finder, case)
+                return self._related[case.id]
+
+            self.pages = site_pages(self.library, related, self.options.use_directory_urls)
             problems = check_links(self.library, self.pages, set(self.loaded.assets))
         if problems:
             raise CheckError(problems)
         if site_dir is not None:
             self.start_pagefind(Path(site_dir))
         return self.pages
+
+    def preview(self) -> list[Page]:
+        """The pages of the cases and guides edited since this build read them, made at once
+        from this build's library (`mkdocs serve` shows them before the whole rebuild).
+
+        Empty when nothing was edited, or when something a page alone cannot show changed:
+        a file added or removed, the vocabulary, the deny-list, a problem in an edited file.
+        The whole rebuild follows in every case and reports what is wrong. The edited page
+        shows the related cases of this build; pages that list it follow with the rebuild.
+        """
+        if self.caches is None or self.loaded is None or self.loaded.library is None:
+            return []
+        results = reread(self.options, self.caches.read, self.loaded.assets)
+        if not results or any(r.problems for r in results):
+            return []
+        library = self.library
+        cases = {c.src_uri: c for c in library.cases}
+        guides = {g.src_uri: g for g in library.guides}
+        for result in results:
+            old = cases.get(result.case.src_uri) if result.case is not None else None
+            if old is not None and old.id == result.case.id:
+                cases[result.case.src_uri] = result.case
+            elif result.guide is not None and result.guide.src_uri in guides:
+                guides[result.guide.src_uri] = result.guide
+            else:  # a new id, or a page this build did not publish (a draft)
+                return []
+        library = Library(library.vocabulary, list(cases.values()), list(guides.values()),
+                          drafts=library.drafts)
+        directory_urls = self.options.use_directory_urls
+        pages = []
+        for result in results:
+            if result.case is not None:
+                pages.append(case_page(result.case, library,
+                                       self._related.get(result.case.id, []), directory_urls))
+            else:
+                pages.append(guide_page(result.guide, library, Cards(library, directory_urls)))
+        return pages
 
     def related_finder(self) -> RelatedFinder:
         weights = {**DEFAULT_WEIGHTS, **self.options.related_weights}
@@ -229,6 +279,8 @@ class Build:
         out = site_dir / CASES_JSON
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(data, encoding="utf-8")
+        if self.command == "serve":
+            return messages  # the search outputs follow the site: search_in_background
         if self.options.search_pagefind:
             with self.timings.stage("pagefind"):
                 stats = self._finish_pagefind(site_dir)
@@ -253,14 +305,75 @@ class Build:
                 if outcome != "done":
                     raise PagefindError(str(value))
                 return value
-            # `mkdocs serve`, here: respelt pages are kept from the last rebuild
-            variants = SpellingVariants.build(self.library.vocabulary, pairs=self.noun_pairs())
-            return _index_pages(site_dir, self.library.vocabulary, variants,
-                                self.search_copies(),
-                                self.caches.pagefind if self.caches else None)
+            return self._index_pages(site_dir / BUNDLE_DIR)
         except (PagefindError, WorkerError) as error:
             self.cancel()
             raise OutputError(f"search index: {error}") from None
+
+    def _index_pages(self, bundle: Path) -> PagefindStats:
+        """Pagefind's bundle in this process (the pages respelt last time are kept, in serve)."""
+        variants = SpellingVariants.build(self.library.vocabulary, pairs=self.noun_pairs())
+        indexer = SiteIndexer(bundle.parent, self.library.vocabulary, variants=variants,
+                              cache=self.caches.pagefind if self.caches else None,
+                              from_disk=False)
+        for path, copy in self.search_copies():
+            indexer.add(path, copy)
+        return indexer.finish(bundle=bundle)
+
+    def search_in_background(self, site_dir: Path,
+                             report: Callable[[list[str]], None]) -> None:
+        """`mkdocs serve`: bring both search indexes up to date after the site is served.
+
+        The reload does not wait for them: the served site keeps the last bundle until the
+        new one is moved in (under SWAP_LOCK, as the site itself is swapped). `report` gets
+        the lines to log, or why the indexes were not updated. A rebuild (cancel) stops it.
+        """
+        cancelled = threading.Event()
+        self._cancelled = cancelled
+        self._search_thread = threading.Thread(
+            target=self._search_outputs, args=(Path(site_dir), report, cancelled),
+            name="casebook-search", daemon=True)
+        self._search_thread.start()
+
+    def wait_for_search(self, timeout: float | None = None) -> bool:
+        """Wait for `search_in_background` to end; False if it is still running."""
+        if self._search_thread is not None:
+            self._search_thread.join(timeout)
+            return not self._search_thread.is_alive()
+        return True
+
+    def _search_outputs(self, site_dir: Path, report: Callable[[list[str]], None],
+                        cancelled: threading.Event) -> None:
+        messages = []
+        index, self._index = self._index, None
+        try:
+            if self.options.search_pagefind:
+                with _PAGEFIND_LOCK:  # one at a time: they share the respelt pages
+                    if cancelled.is_set():
+                        return
+                    scratch = leftovers.make(site_dir.parent, ".pagefind.new-", os.getpid())
+                    try:
+                        stats = self._index_pages(scratch / BUNDLE_DIR)
+                        with SWAP_LOCK:
+                            if cancelled.is_set():
+                                return
+                            replace_folder(stats.bundle, site_dir / BUNDLE_DIR)
+                    finally:
+                        shutil.rmtree(scratch, ignore_errors=True)
+                messages.append(f"Pagefind indexed {stats.pages} pages in "
+                                f"{stats.seconds:.1f} s")
+            if index is not None:
+                built: IndexStats = index.wait("index")
+                if cancelled.is_set():
+                    throw_away(built)
+                    return
+                put_in_place(built)
+                messages.append(f"Whoosh indexed {built.documents} cases")
+        except (SearchError, WorkerError, OSError) as error:
+            if not cancelled.is_set():
+                report([f"the search indexes were not updated: {error}"])
+            return
+        report(messages)
 
     def _wait_index(self) -> IndexStats:
         try:
@@ -279,6 +392,8 @@ class Build:
 
     def cancel(self) -> None:
         """End the background work (a rebuild started, or the build failed)."""
+        if self._cancelled is not None:
+            self._cancelled.set()
         if self._staged_index is not None:
             staged, self._staged_index = self._staged_index, None
             throw_away(staged)
@@ -339,12 +454,3 @@ def _pagefind_child(sender, inbox, site_dir: Path, vocabulary, pairs: list[tuple
     finally:
         if indexer is not None:
             indexer.discard()
-
-
-def _index_pages(site_dir: Path, vocabulary, variants: SpellingVariants,
-                 copies: list[tuple[str, str]], cache: dict | None) -> PagefindStats:
-    indexer = SiteIndexer(site_dir, vocabulary, variants=variants, cache=cache,
-                          from_disk=False)
-    for path, copy in copies:
-        indexer.add(path, copy)
-    return indexer.finish()

@@ -101,6 +101,7 @@ class ReadCache:
         self.key: tuple | None = None
         self.vocabulary: Vocabulary | None = None
         self.files: dict[str, tuple[bytes, FileResult]] = {}
+        self.context: _Context | None = None  # what the files were read with
 
 
 @dataclass
@@ -232,6 +233,8 @@ def load(options: BuildOptions, *, drafts: bool = False, anonymity: bool = True,
             cache.key, cache.files = key, {}
         cache.vocabulary = vocabulary
     _context = _Context(vocabulary, private_terms, parse, search)
+    if cache is not None:
+        cache.context = _context
 
     results: list[FileResult | None] = []
     todo: list[tuple[int, FileJob, bytes | None]] = []
@@ -285,6 +288,49 @@ def load(options: BuildOptions, *, drafts: bool = False, anonymity: bool = True,
                           drafts=[c for c in cases if c.is_draft])
     return Loaded(library, vocabulary, problems, warnings, results, assets, unpublished,
                   private_terms)
+
+
+def reread(options: BuildOptions, cache: ReadCache, assets: list[str]) -> list[FileResult] | None:
+    """The cases and guides whose bytes changed since the last `load` with `cache`, read
+    and checked again as that load did (`mkdocs serve` shows them before the whole rebuild).
+
+    None when anything else changed — a file added, removed or renamed, an asset, the
+    vocabulary or the deny-list — or there is no last load to compare with: only a whole
+    load can say what that changes. The results go into `cache`, so the whole load that
+    follows does not read them again.
+    """
+    global _context
+    context = cache.context
+    if context is None or cache.key is None or not cache.files:
+        return None
+    try:
+        if options.path(options.taxonomy).read_bytes() != cache.key[0]:
+            return None
+    except OSError:
+        return None
+    if context.private_terms:
+        terms_problems: list[Problem] = []
+        terms = tuple(load_private_terms(options.path(options.private_terms),
+                                         options.private_terms, terms_problems))
+        if terms_problems or terms != context.private_terms:
+            return None
+    found = discover(options)
+    if found.problems or sorted(found.assets) != sorted(assets) or \
+            {job.display for job in found.jobs} != set(cache.files):
+        return None
+    changed = []
+    for job in found.jobs:
+        try:
+            data = job.path.read_bytes()
+        except OSError:
+            return None
+        if cache.files[job.display][0] != data:
+            changed.append((job, data))
+    _context = context
+    results = [_read_job(item) for item in changed]
+    for (job, data), result in zip(changed, results, strict=True):
+        cache.files[job.display] = (data, result)
+    return results
 
 
 def load_library(root: Path | BuildOptions, *, drafts: bool = False, anonymity: bool = True,

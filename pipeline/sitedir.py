@@ -16,9 +16,26 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 from search import leftovers
+
+# Held while a folder of the served site is swapped: `mkdocs serve` moves a new search bundle
+# into the site from a second thread (pipeline/build.py).
+SWAP_LOCK = threading.Lock()
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put the folder `new` where `target` is, and remove the old `target`."""
+    old = None
+    if target.exists():
+        old = leftovers.make(target.parent, f".{target.name}.old-")
+        os.replace(target, old / target.name)
+    os.replace(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 class StagedSite:
@@ -36,17 +53,25 @@ class StagedSite:
         # Ctrl-C propagates out of the build: the interpreter exits and this runs.
         atexit.register(self.discard)
 
-    def commit(self) -> None:
-        """Put the new site in place of the old one."""
+    def commit(self, carry: Iterable[str] = ()) -> None:
+        """Put the new site in place of the old one.
+
+        `carry`: folders of the old site moved into the new one if it has none of its own
+        (`mkdocs serve` keeps the last search bundle until the new one is ready).
+        """
         if self.done:
             return
-        if self.final.exists() or self.final.is_symlink():
-            old = leftovers.make(self.final.parent, self._old_prefix)
-            os.replace(self.final, old / self.final.name)
-            os.replace(self.folder, self.final)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(self.folder, self.final)
+        with SWAP_LOCK:
+            if self.final.exists() or self.final.is_symlink():
+                for name in carry:
+                    if (self.final / name).is_dir() and not (self.folder / name).exists():
+                        os.replace(self.final / name, self.folder / name)
+                old = leftovers.make(self.final.parent, self._old_prefix)
+                os.replace(self.final, old / self.final.name)
+                os.replace(self.folder, self.final)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                os.replace(self.folder, self.final)
         self._finished()
 
     def discard(self) -> None:

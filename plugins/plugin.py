@@ -11,17 +11,17 @@ import os
 from pathlib import Path
 
 from casebook_mkdocs.config import CasebookConfig
+from casebook_mkdocs.pages import set_meta, toc
+from casebook_mkdocs.preview import Preview, Superseded
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
-from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
-from casebook.html import escape
 from casebook.problems import CheckError
-from pipeline.build import Build, Caches, OutputError
+from pipeline.build import BUNDLE_DIR, Build, Caches, OutputError
 from pipeline.options import PLUGIN_OPTIONS, BuildOptions
 from pipeline.sitedir import StagedSite
 
@@ -42,6 +42,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.build: Build | None = None
         self.pages: dict = {}
         self.staged: StagedSite | None = None
+        self.preview: Preview | None = None  # `mkdocs serve` only
         self.warnings = CountHandler()  # the count MkDocs' strict mode aborts on
         self.warnings.setLevel(logging.WARNING)
 
@@ -53,6 +54,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.command, self.dirty = command, dirty
         if command == "serve":  # kept between rebuilds: unchanged files are not read again
             self.caches = Caches()
+            self.preview = Preview(self)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         if not self.config.enabled:
@@ -70,8 +72,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         search = config.plugins.get("material/search") if self.config.search_pagefind else None
         if search is not None and search.config.enabled:
             search.config.enabled = False
-        # A build writes into a folder next to site_dir, swapped in when it succeeds.
-        if self.command == "build" and not self.dirty:
+        # A build writes into a folder next to site_dir, swapped in when it succeeds (under
+        # `mkdocs serve` too: the served site stays whole while the next is written).
+        if not self.dirty:
             self.staged = StagedSite(Path(config.site_dir))
             config.site_dir = str(self.staged.folder)
         return config
@@ -125,13 +128,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         ours = self.pages.get(page.file.src_uri)
         if ours is None:
             return markdown
-        page.meta.clear()
-        page.meta.update({key: value for key, value in ours.meta.items()
-                          if key != "description"})
-        # Escaped here, once: the theme prints titles and descriptions as they are.
-        page.meta["title"] = escape(ours.title)
-        if isinstance(ours.meta.get("description"), str):
-            page.meta["description"] = escape(ours.meta["description"])
+        set_meta(page, ours)
         return ""
 
     @event_priority(50)
@@ -140,15 +137,28 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         ours = self.pages.get(page.file.src_uri)
         if ours is None:
             return html
-        page.toc = get_toc(_toc_tokens(ours.headings))
+        page.toc = toc(ours)
         return str(ours.html)
 
     # Last, so the page handed to Pagefind is the page written.
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        if self.preview is not None and self.preview.superseded():
+            raise Superseded  # `mkdocs serve`: a newer edit is waiting; start over with it
         if self.build is not None:
             self.build.page_written(page.file.dest_uri, output)
         return output
+
+    # What `mkdocs serve` needs to write one page again on its own (Preview).
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        if self.preview is not None:
+            self.preview.nav = nav
+        return nav
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        if self.preview is not None:
+            self.preview.kept(config, files, env)
+        return env
 
     # Last: the site is complete when this runs, and it may be swapped into place.
     @event_priority(-100)
@@ -165,10 +175,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise PluginError(f"casebook: {error}") from None
         if config.strict and self.warnings.get_counts():
             return  # MkDocs aborts next: nothing of this build may replace the last one
+        serving = self.command == "serve"
         if self.staged is not None:
-            self.staged.commit()
+            self.staged.commit(carry=[BUNDLE_DIR] if serving else [])
             config.site_dir = str(self.staged.final)
         self.build.commit()
+        if serving:
+            self.build.search_in_background(
+                Path(config.site_dir),
+                lambda lines: [log.info("casebook: %s", line) for line in lines])
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)
@@ -186,18 +201,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if self.config.enabled:
             server.watch(str(self.options.path(self.options.cases_dir)))
+            if self.preview is not None:
+                self.preview.attach(server)
         return server
-
-
-def _toc_tokens(headings) -> list[dict]:
-    """Headings as MkDocs' table-of-contents tokens: nested by level, names escaped."""
-    root: list[dict] = []
-    stack: list[dict] = []
-    for heading in headings:
-        token = {"level": heading.level, "id": heading.id, "name": str(escape(heading.text)),
-                 "children": []}
-        while stack and stack[-1]["level"] >= heading.level:
-            stack.pop()
-        (stack[-1]["children"] if stack else root).append(token)
-        stack.append(token)
-    return root

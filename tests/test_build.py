@@ -207,6 +207,9 @@ def test_serve_rebuild_shows_an_edited_case_in_pages_and_both_searches(project: 
     def serve_build():
         config = load_config(config_file=str(project.root / "mkdocs.yml"), site_dir=str(site))
         build(config, serve_url="http://127.0.0.1:8000/")
+        # `mkdocs serve` brings the search indexes up to date after the site is served.
+        build_of = config.plugins["casebook"].build
+        assert build_of is None or build_of.wait_for_search(timeout=120)
         return config
 
     first = serve_build()

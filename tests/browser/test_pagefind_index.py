@@ -25,6 +25,8 @@ def build_like(project: Project, command: str) -> Path:
     config.plugins.on_startup(command=command, dirty=False)
     try:
         build(config, serve_url="http://127.0.0.1:8000/" if command == "serve" else None)
+        # `mkdocs serve` brings the search indexes up to date after the site is served.
+        assert config.plugins["casebook"].build.wait_for_search(timeout=120)
     finally:
         config.plugins.on_shutdown()
     return project.root / "site"
