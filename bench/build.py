@@ -13,10 +13,11 @@ For each size a synthetic corpus (bench/corpus.py, plus the real cases/) is buil
             industries; front matter mapped to label lists) and a tags listing page each.
 
 Every build runs in a fresh interpreter, so its peak memory is its own. Cases are not in the
-nav in either site. The serve measurement runs MkDocs' serve path without the web server:
-on_startup(command="serve"), build, edit one case file, load the config again (the plugin
-objects survive, as in `mkdocs serve`) and build again; the second build is what an author
-waits for after saving.
+nav in either site. Then, for issue 12's goals table: the Whoosh index each Casebook build
+wrote is queried (bench/search.py: p95 latency, `casebook search` cold start); at
+--serve-size cases both sites run under a real `mkdocs serve` and one case is saved three
+times (bench/preview.py: seconds until the served page shows it); and the judged queries
+of tests/test_search_quality.py run in chromium and in the CLI (bench/pagefind_spelling.py).
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ for path in (REPO, BENCH):
         sys.path.insert(0, str(path))
 
 RESULT_MARK = "CASEBOOK-BENCH-RESULT "
-SERVE_URL = "http://127.0.0.1:8000/"
 # Stopwatch stages that build a search index; the rest is "the pages".
 SEARCH_WORDS = ("whoosh", "pagefind", "search")
 # Goals from the issue, at 1,000 cases and more.
@@ -290,19 +290,8 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _edit_one_case(cases: Path) -> tuple[Path, str]:
-    """Change one sentence of one case, as an author saving a file does; return the original."""
-    path = sorted(cases.glob("bench-*.md"))[len(list(cases.glob("bench-*.md"))) // 2]
-    original = path.read_text(encoding="utf-8")
-    edited = original.replace("## 生まれた事業上の変化\n\n",
-                              "## 生まれた事業上の変化\n\n- 支援の一年後には、"
-                              "次の課題を社内で話し合う場が定着した。\n", 1)
-    path.write_text(edited, encoding="utf-8")
-    return path, original
-
-
 def child(mode: str, project: Path, profile: Path | None) -> dict:
-    """Build `project` once (or twice, serve-style) and return what was measured."""
+    """Build `project` once and return what was measured."""
     import logging
     import resource
 
@@ -323,13 +312,9 @@ def child(mode: str, project: Path, profile: Path | None) -> dict:
     phases: dict[str, float] = {}
     _time_phases(phases)
     _time_stage_cpu()
-    site_dir = tempfile.mkdtemp(prefix="mkdocs_") if mode == "serve" else None
 
     def get_config():
-        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=site_dir)
-        if mode == "serve":
-            config.site_url = SERVE_URL
-        return config
+        return load_config(config_file=str(project / "mkdocs.yml"))
 
     def one_build(config) -> dict:
         hooks: dict[str, float] = {}
@@ -345,7 +330,7 @@ def child(mode: str, project: Path, profile: Path | None) -> dict:
         started = time.perf_counter()
         if profiler:
             profiler.enable()
-        build(config, serve_url=SERVE_URL if mode == "serve" else None)
+        build(config)
         seconds = time.perf_counter() - started
         cpu = _cpu_seconds() - cpu
         if profiler:
@@ -362,17 +347,6 @@ def child(mode: str, project: Path, profile: Path | None) -> dict:
     config = get_config()
     config.plugins.on_startup(command=mode, dirty=False)
     result = {"mode": mode, "first": one_build(config)}
-    if mode == "serve":
-        path, original = _edit_one_case(project / "cases" if (project / "cases").exists()
-                                        else project / "content" / "cases")
-        try:
-            again = get_config()
-            plugin_names = list(config.plugins)
-            assert all(again.plugins[n] is config.plugins[n] for n in plugin_names), \
-                "serve reuses plugin objects; a rebuild here would not be serve's"
-            result["rebuild"] = one_build(again)
-        finally:
-            path.write_text(original, encoding="utf-8")
     config.plugins.on_shutdown()
 
     built = Path(config.site_dir)
@@ -385,8 +359,6 @@ def child(mode: str, project: Path, profile: Path | None) -> dict:
     result["children_maxrss_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result["warnings"] = len(warnings.messages)
     result["warning_samples"] = warnings.messages[:5]
-    if site_dir:
-        shutil.rmtree(site_dir, ignore_errors=True)
     return result
 
 
@@ -560,7 +532,7 @@ def _s(value: float) -> str:
     return f"{value:.2f}" if value < 10 else f"{value:.1f}"
 
 
-def report(results: dict[int, dict], serve: dict | None, command: str) -> str:
+def report(results: dict[int, dict], command: str) -> str:
     out = [f"Command: `{command}`", ""]
     sizes = sorted(results)
 
@@ -682,25 +654,131 @@ def report(results: dict[int, dict], serve: dict | None, command: str) -> str:
                    "per-case cost vs previous size, Casebook / plain (1.00 = linear)",
                    "load (Casebook / plain)", "goal"], rows), ""]
 
-    if serve:
-        rows = []
-        for name, key in (("Casebook", "casebook"), ("plain Material + tags", "plain")):
-            first, rebuild = serve[key]["first"], serve[key]["rebuild"]
-            stages = ", ".join(f"{k} {_s(v)}" for k, v in rebuild["stages"].items()) or "—"
-            rows.append([name, _s(first["seconds"]), f"**{_s(rebuild['seconds'])}**", stages,
-                         f"{serve[key]['first']['maxrss_mb']:.0f}"])
-        out += [f"### `mkdocs serve` rebuild after editing one case ({serve['size']:,} cases, "
-                f"median of {serve['runs']})", "",
-                table(["build", "first build s", "rebuild s", "rebuild stages (s)",
-                       "peak RSS MB (both builds)"], rows, right={1, 2, 4}), ""]
     return "\n".join(out)
 
 
-def summarise_serve(runs: list[dict]) -> dict:
-    out = {}
-    for key in ("first", "rebuild"):
-        out[key] = summarise(runs, key)
-    return out
+# Issue 12's goals: at 1,000 cases and more.
+GOAL_PREVIEW_S = 2.0
+GOAL_TREE_CPU = 2.0
+GOAL_PEAK_MB = 1500
+GOAL_P95_MS = 100
+GOAL_COLD_MS = 500
+GOAL_HIT3, GOAL_MRR = 0.95, 0.9
+
+
+def _verdict(met: bool | None) -> str:
+    return "—" if met is None else "met" if met else "**missed**"
+
+
+def goals_report(results: dict[int, dict], preview: dict | None, searches: dict[int, dict],
+                 quality: dict | None) -> str:
+    """One row per goal and size: the figure measured, the target, met or missed."""
+    rows = []
+    if preview:
+        ours, plain = preview["casebook"], preview["plain"]
+        rows.append(["1 preview: saved case shown", f"{preview['size']:,}",
+                     f"{ours['page']:.2f} s (plain {plain['page']:.2f} s; listing pages "
+                     f"{ours['list']:.1f} s, search {ours['search']:.1f} s)",
+                     f"≤ {GOAL_PREVIEW_S:.0f} s and sooner than plain",
+                     _verdict(ours["page"] <= GOAL_PREVIEW_S and ours["page"] < plain["page"])])
+    previous = None
+    for size, builds in sorted(results.items()):
+        cb, plain = builds["casebook"], builds["plain"]
+        at_goal = size >= GOAL_FROM
+        ratio = cb["tree_cpu_seconds"] / plain["tree_cpu_seconds"]
+        rows.append(["2 build CPU (process tree) / plain", f"{size:,}",
+                     f"{_s(cb['tree_cpu_seconds'])} / {_s(plain['tree_cpu_seconds'])} s = "
+                     f"{ratio:.2f}×", f"≤ {GOAL_TREE_CPU:.0f}×",
+                     _verdict(ratio <= GOAL_TREE_CPU if at_goal else None)])
+        if previous is not None:
+            size0, cb0, plain0 = previous
+            ours_growth = cb["tree_cpu_seconds"] / cb0 / (size / size0)
+            plain_growth = plain["tree_cpu_seconds"] / plain0 / (size / size0)
+            rows.append(["2 per-case CPU vs the size before (1.00 = linear)", f"{size:,}",
+                         f"{ours_growth:.2f} (plain {plain_growth:.2f})", "≤ plain's",
+                         _verdict(ours_growth <= plain_growth * 1.05 if at_goal else None)])
+        previous = (size, cb["tree_cpu_seconds"], plain["tree_cpu_seconds"])
+        rows.append(["3 peak memory of the build's process tree (PSS)", f"{size:,}",
+                     f"{cb['tree_peak_mb']:,.0f} MB (plain {plain['tree_peak_mb']:,.0f} MB)",
+                     f"≤ {GOAL_PEAK_MB:,} MB at 10,000",
+                     _verdict(cb["tree_peak_mb"] <= GOAL_PEAK_MB if size >= 10000 else None)])
+        found = searches.get(size)
+        if found:
+            rows.append(["4 Whoosh query p95 (AND / OR / filtered)", f"{size:,}",
+                         " / ".join(f"{v:.0f}" for v in found["p95"]) + " ms",
+                         f"≤ {GOAL_P95_MS} ms",
+                         _verdict(max(found["p95"]) <= GOAL_P95_MS if at_goal else None)])
+            rows.append(["4 `casebook search` cold start", f"{size:,}",
+                         f"{found['cold_ms']:.0f} ms", f"≤ {GOAL_COLD_MS} ms",
+                         _verdict(found["cold_ms"] <= GOAL_COLD_MS if at_goal else None)])
+    if quality:
+        for engine in ("browser", "CLI"):
+            hit, mrr = quality[engine]
+            rows.append([f"4 judged queries, {engine} (hit@3 / MRR)", "judged site",
+                         f"{hit:.3f} / {mrr:.3f} ({quality['queries']} queries)",
+                         f"≥ {GOAL_HIT3} / ≥ {GOAL_MRR}",
+                         _verdict(hit >= GOAL_HIT3 and mrr >= GOAL_MRR)])
+    rows.append(["5 progress lines, sitemap, 404 under a sub-path", "—",
+                 "tests: test_build.py::test_a_build_says_what_it_has_done_stage_by_stage, "
+                 "browser/test_browser_subpath.py", "stages and page counts; full sitemap; "
+                 "working 404", "tested"])
+    return "\n".join(["### Issue 12 goals", "",
+                      table(["goal", "cases", "measured", "target", ""], rows, right=set()),
+                      ""])
+
+
+# --- the search goals -----------------------------------------------------------------------
+
+def _bench_search():
+    """bench/search.py (its module name would be the search package's)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_search", BENCH / "search.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def whoosh_goals(project: Path) -> dict:
+    """p95 ms of AND, OR and filtered queries, and the CLI's cold start, on the built index."""
+    import random
+
+    from casebook.vocabulary import load_vocabulary
+    from search import open_index
+
+    bench_search = _bench_search()
+    vocabulary = load_vocabulary(project / "content" / "taxonomy.yml")
+    index_dir = project / ".casebook-index"
+    with open_index(index_dir, vocabulary) as index:
+        kinds = bench_search.latency_samples(index, vocabulary, random.Random(7))
+    return {"p95": [round(bench_search.p95(samples), 1) for samples, _ in kinds.values()],
+            "cold_ms": bench_search.cold_start_ms(project, index_dir)}
+
+
+def judged_quality(work: Path) -> dict:
+    """hit@3 and MRR of the judged queries: in chromium (the site's search box) and the CLI."""
+    from pagefind_spelling import build_judged_site, judged, serve
+    from playwright.sync_api import sync_playwright
+
+    from pipeline.load import load_library
+    from search import memory_index
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.test_search_quality import JUDGED, cli_ranked, evaluate
+
+    site = build_judged_site(work)
+    library = load_library(site.parent)
+    with memory_index(library.cases, library.vocabulary) as index:
+        cli = evaluate(cli_ranked(index))
+    server, url = serve(site)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
+                                                 args=CHROMIUM_ARGS)
+            in_browser = judged(browser, url, "pagefind/", True)
+            browser.close()
+    finally:
+        server.shutdown()
+    return {"browser": in_browser[:2], "CLI": cli[:2], "queries": len(JUDGED)}
 
 
 # --- main -----------------------------------------------------------------------------------
@@ -730,7 +808,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--serve-size", type=int, default=1000,
-                        help="cases for the serve-rebuild measurement; 0 skips it")
+                        help="cases for the `mkdocs serve` preview measurement; 0 skips it")
+    parser.add_argument("--no-quality", dest="quality", action="store_false",
+                        help="skip the judged queries in chromium and the CLI")
     parser.add_argument("--no-real-cases", dest="real_cases", action="store_false",
                         help="synthetic cases only (default: cases/ counts toward each size)")
     parser.add_argument("--profile", type=Path,
@@ -738,7 +818,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", metavar="REF",
                         help="also build with this git revision of casebook (a worktree in "
                              "the work folder), to compare before and after in one run")
-    parser.add_argument("--child", choices=["build", "serve"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["build"], help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -753,7 +833,8 @@ def main(argv: list[str] | None = None) -> int:
     real = len(list((REPO / "cases").glob("*.md"))) if args.real_cases else 0
     baseline = checkout(args.baseline, work) if args.baseline else None
     results: dict[int, dict] = {}
-    serve = None
+    searches: dict[int, dict] = {}
+    preview = quality = None
     try:
         for size in args.sizes:
             corpus = make_corpus(work, size, real, args.seed)
@@ -775,6 +856,9 @@ def main(argv: list[str] | None = None) -> int:
                         f"{result['maxrss_kb'] / 1024:.0f} MB, {result['warnings']} warnings "
                         f"{json.dumps(result['first']['stages'])}")
             results[size] = {name: summarise(r) for name, r in runs.items()}
+            searches[size] = whoosh_goals(projects["casebook"])
+            log(f"{size:>6} Whoosh: p95 {searches[size]['p95']} ms, cold start "
+                f"{searches[size]['cold_ms']:.0f} ms")
             if args.profile:
                 args.profile.mkdir(parents=True, exist_ok=True)
                 target = args.profile.resolve() / f"casebook-{size}.prof"
@@ -784,27 +868,27 @@ def main(argv: list[str] | None = None) -> int:
                 (work / "results.json").write_text(json.dumps(results, indent=1), "utf-8")
 
         if args.serve_size:
+            from preview import measure
+
             size = args.serve_size
             corpus = make_corpus(work, size, real, args.seed)
-            projects = {"casebook": casebook_project(work / f"casebook-{size}", corpus,
-                                                     args.real_cases),
-                        "plain": plain_project(work / f"plain-{size}", corpus, args.real_cases)}
-            repeat = args.repeat or (1 if size >= 10000 else 3)
-            runs = {"casebook": [], "plain": []}
-            for number in range(repeat):
-                for name, project in projects.items():
-                    result = run_child("serve", project)
-                    runs[name].append(result)
-                    log(f"serve {size} {name} run {number + 1}/{repeat}: first "
-                        f"{result['first']['seconds']:.1f} s, rebuild "
-                        f"{result['rebuild']['seconds']:.1f} s")
-            serve = {"size": size, "runs": repeat}
-            for name, r in runs.items():
-                serve[name] = summarise_serve(r)
+            preview = {"size": size}
+            for name in ("casebook", "plain"):
+                maker = casebook_project if name == "casebook" else plain_project
+                project = maker(work / f"preview-{name}-{size}", corpus, args.real_cases)
+                cases = project / "cases" if name == "casebook" else project / "content" / "cases"
+                edits = measure(project, name, cases, 3, name == "plain")
+                preview[name] = {key: statistics.median(e[key] for e in edits)
+                                 for key in ("page", "list", "search")}
+                log(f"preview {size} {name}: {preview[name]}")
+        if args.quality:
+            quality = judged_quality(work)
+            log(f"judged queries: {quality}")
     finally:
         if args.keep:
             (work / "results.json").write_text(
-                json.dumps({"builds": results, "serve": serve}, indent=1), "utf-8")
+                json.dumps({"builds": results, "searches": searches, "preview": preview,
+                            "quality": quality}, indent=1), "utf-8")
         else:
             shutil.rmtree(work, ignore_errors=True)
             if baseline is not None:
@@ -814,7 +898,8 @@ def main(argv: list[str] | None = None) -> int:
         for name, r in builds.items():
             for message in r["warning_samples"]:
                 log(f"warning ({name}, {size}): {message[:200]}")
-    print(report(results, serve, command))
+    print(report(results, command))
+    print(goals_report(results, preview, searches, quality))
     return 0
 
 

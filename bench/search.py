@@ -353,8 +353,9 @@ def _stats(samples: list[float]) -> str:
     return f"{statistics.median(ordered):.1f} / {p95:.1f}"
 
 
-def latencies(index, vocabulary: Vocabulary, rng: random.Random) -> dict[str, str]:
-    """Median / p95 milliseconds per kind of query, and which fallback each kind took."""
+def latency_samples(index, vocabulary: Vocabulary, rng: random.Random
+                    ) -> dict[str, tuple[list[float], set[str]]]:
+    """Milliseconds of each query, per kind of query, and which fallbacks each kind took."""
     index.search("資金繰り")  # warm: dictionary, facet table
     walls = [t.label for t in vocabulary["wall"].terms]
     industries = [t.code or t.label for t in vocabulary["industry"].terms]
@@ -375,12 +376,23 @@ def latencies(index, vocabulary: Vocabulary, rng: random.Random) -> dict[str, st
             results = index.search(text, filters=filters)
             samples.append((time.perf_counter() - started) * 1000)
             modes.add(results.mode)
-        out[name] = f"{_stats(samples)} ms ({'/'.join(sorted(modes))})"
+        out[name] = (samples, modes)
     return out
 
 
-def cold_start(root: Path, index_dir: Path, runs: int = 5) -> str:
-    """`casebook search` as a fresh process, as a user at a terminal runs it."""
+def p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+
+
+def latencies(index, vocabulary: Vocabulary, rng: random.Random) -> dict[str, str]:
+    """Median / p95 milliseconds per kind of query, and which fallback each kind took."""
+    return {name: f"{_stats(samples)} ms ({'/'.join(sorted(modes))})"
+            for name, (samples, modes) in latency_samples(index, vocabulary, rng).items()}
+
+
+def cold_start_ms(root: Path, index_dir: Path, runs: int = 5) -> float:
+    """`casebook search` as a fresh process, as a user at a terminal runs it: median ms."""
     command = [sys.executable, "-m", "pipeline.cli", "search", "--root", str(root),
                "--index", str(index_dir), "資金繰り", "場当たり", "--wall", "見えない"]
     samples = []
@@ -388,7 +400,11 @@ def cold_start(root: Path, index_dir: Path, runs: int = 5) -> str:
         started = time.perf_counter()
         subprocess.run(command, cwd=REPO, check=True, capture_output=True)
         samples.append((time.perf_counter() - started) * 1000)
-    return f"{statistics.median(samples):.0f} ms (of {runs})"
+    return statistics.median(samples)
+
+
+def cold_start(root: Path, index_dir: Path, runs: int = 5) -> str:
+    return f"{cold_start_ms(root, index_dir, runs):.0f} ms (of {runs})"
 
 
 def run(size: int, procs: int, vocabulary: Vocabulary, taxonomy: Path, work: Path) -> dict:
@@ -425,9 +441,26 @@ def run(size: int, procs: int, vocabulary: Vocabulary, taxonomy: Path, work: Pat
     return row
 
 
+def measure_built(root: Path, index_dir: Path, vocabulary: Vocabulary) -> dict:
+    """Latencies and cold start of an index a site build wrote (`bench/build.py --keep`)."""
+    from search import open_index
+
+    opened = time.perf_counter()
+    with open_index(index_dir, vocabulary) as index:
+        row = {"load": f"{os.getloadavg()[0]:.1f}", "cases": f"{index.documents:,}",
+               "index": str(index_dir),
+               "open": f"{(time.perf_counter() - opened) * 1000:.0f} ms"}
+        row.update(latencies(index, vocabulary, random.Random(7)))
+    row["CLI cold start"] = cold_start(root, index_dir)
+    return row
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--built", type=Path, nargs="+", metavar="PROJECT",
+                        help="measure the indexes site builds wrote (PROJECT/.casebook-index) "
+                             "instead of building synthetic ones")
     parser.add_argument("--procs", type=int, nargs="+", default=[1],
                         help="writer processes to compare, e.g. --procs 1 2")
     parser.add_argument("--taxonomy", type=Path, default=REPO / "content" / "taxonomy.yml")
@@ -437,7 +470,11 @@ def main(argv: list[str] | None = None) -> int:
     work = args.keep or Path(tempfile.mkdtemp(prefix="casebook-bench-"))
     rows = []
     try:
-        for size in args.sizes:
+        for project in args.built or []:
+            row = measure_built(project, project / ".casebook-index", vocabulary)
+            rows.append(row)
+            print(" | ".join(f"{k}: {v}" for k, v in row.items()), file=sys.stderr)
+        for size in args.sizes if not args.built else []:
             for procs in args.procs:
                 row = run(size, procs, vocabulary, args.taxonomy, work)
                 rows.append(row)

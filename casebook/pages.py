@@ -56,6 +56,13 @@ class Page:
     def anchors(self) -> set[str]:
         return {h.id for h in self.headings}
 
+    def hand_over(self) -> str:
+        """The HTML as a plain string, for a site engine that keeps its own copy of every
+        page until the end of the build; this page lets go of its own (at 10,000 cases the
+        articles are some 400 MB)."""
+        text, self.html = str(self.html), Markup("")
+        return text
+
 
 class _Writer:
     """A page being written: its HTML pieces, and its headings with unique anchors."""

@@ -82,10 +82,13 @@ class Build:
     """One build of the site (or one check of the project)."""
 
     def __init__(self, options: BuildOptions, *, command: str = "build",
-                 caches: Caches | None = None) -> None:
+                 caches: Caches | None = None,
+                 progress: Callable[[str], None] | None = None) -> None:
         self.options = options
         self.command = command
         self.caches = caches
+        # Told each stage as it ends, in words a person follows a long build by.
+        self.progress = progress or (lambda message: None)
         self.timings = Stopwatch()
         self.loaded: Loaded | None = None
         self.pages: list[Page] = []
@@ -129,6 +132,9 @@ class Build:
                                search=self.command != "check",
                                cache=self.caches.read if self.caches else None)
             self.loaded.raise_problems()
+        self.progress(f"read and checked {len(self.library.cases):,} cases and "
+                      f"{len(self.library.guides):,} guides "
+                      f"({self.timings.seconds['read+check']:.1f} s)")
         if site_dir is not None:
             self.start_index()
         with self.timings.stage("pages+related"):
@@ -142,6 +148,8 @@ class Build:
             problems = check_links(self.library, self.pages, set(self.loaded.assets))
         if problems:
             raise CheckError(problems)
+        self.progress(f"made {len(self.pages):,} pages and checked their links "
+                      f"({self.timings.seconds['pages+related']:.1f} s)")
         if site_dir is not None:
             self.start_pagefind(Path(site_dir))
         return self.pages
@@ -234,22 +242,31 @@ class Build:
                      if r.case is not None and r.search.index_document is not None}
         self._index = Background(_write_index, self.library, self.index_dir, documents,
                                  os.getpid())
+        if self.caches is None and can_fork():
+            # The child has them now; `mkdocs serve` keeps them for its next rebuild.
+            for result in self.loaded.results:
+                result.search.index_document = None
 
     def start_pagefind(self, site_dir: Path) -> None:
         """Respell every page for Pagefind in a background process while the site engine
         writes the site (the pages are this build's own: Pagefind indexes their articles)."""
         if self.options.search_pagefind and self.command != "serve" and can_fork():
             leftovers.remove_stale(Path(site_dir).parent, ".pagefind.new-")
+            # The copies are made in the child, one at a time, from the pages it shares with
+            # this process: made here, all of them would stay here until the end (hundreds of
+            # MB at 10,000 cases).
             self._pagefind = Child(_pagefind_child, Path(site_dir), self.library.vocabulary,
                                    self.noun_pairs(), self.search_copies(), os.getpid(),
+                                   self.options.search_pagefind_part_pages,
                                    name="casebook-pagefind", inbox=True)
 
-    def search_copies(self) -> list[tuple[str, str]]:
+    def search_copies(self) -> Iterator[tuple[str, str]]:
         """(file in the site, what Pagefind reads of it) for every page it indexes."""
         terms = {case.src_uri: term_names(case) for case in self.library.cases}
-        return [(dest_path(p.src_uri, self.options.use_directory_urls),
-                 page_copy(p.title, p.search_html, terms.get(p.src_uri, "")))
-                for p in self.pages if p.searchable]
+        for page in self.pages:
+            if page.searchable:
+                yield (dest_path(page.src_uri, self.options.use_directory_urls),
+                       page_copy(page.title, page.search_html, terms.get(page.src_uri, "")))
 
     def noun_pairs(self) -> list[tuple[str, str]]:
         drafts = {c.id for c in self.library.drafts}
@@ -284,12 +301,13 @@ class Build:
         if self.options.search_pagefind:
             with self.timings.stage("pagefind"):
                 stats = self._finish_pagefind(site_dir)
-            messages.append(f"Pagefind indexed {stats.pages} pages ({stats.variants} other "
-                            f"spellings) in {stats.seconds:.1f} s")
+            parts = f" in {stats.parts} parts" if stats.parts > 1 else ""
+            messages.append(f"Pagefind indexed {stats.pages:,} pages{parts} "
+                            f"({stats.variants:,} other spellings) in {stats.seconds:.1f} s")
         with self.timings.stage("whoosh index (wait)"):
             built: IndexStats = self._wait_index()
         self._staged_index = built
-        messages.append(f"Whoosh indexed {built.documents} cases in {built.seconds:.1f} s "
+        messages.append(f"Whoosh indexed {built.documents:,} cases in {built.seconds:.1f} s "
                         f"(in a second process): {built.directory}")
         return messages
 
@@ -315,7 +333,8 @@ class Build:
         variants = SpellingVariants.build(self.library.vocabulary, pairs=self.noun_pairs())
         indexer = SiteIndexer(bundle.parent, self.library.vocabulary, variants=variants,
                               cache=self.caches.pagefind if self.caches else None,
-                              from_disk=False)
+                              from_disk=False,
+                              part_pages=self.options.search_pagefind_part_pages)
         for path, copy in self.search_copies():
             indexer.add(path, copy)
         return indexer.finish(bundle=bundle)
@@ -360,7 +379,7 @@ class Build:
                             replace_folder(stats.bundle, site_dir / BUNDLE_DIR)
                     finally:
                         shutil.rmtree(scratch, ignore_errors=True)
-                messages.append(f"Pagefind indexed {stats.pages} pages in "
+                messages.append(f"Pagefind indexed {stats.pages:,} pages in "
                                 f"{stats.seconds:.1f} s")
             if index is not None:
                 built: IndexStats = index.wait("index")
@@ -368,7 +387,7 @@ class Build:
                     throw_away(built)
                     return
                 put_in_place(built)
-                messages.append(f"Whoosh indexed {built.documents} cases")
+                messages.append(f"Whoosh indexed {built.documents:,} cases")
         except (SearchError, WorkerError, OSError) as error:
             if not cancelled.is_set():
                 report([f"the search indexes were not updated: {error}"])
@@ -431,12 +450,13 @@ def _write_index(library: Library, index_dir: Path, documents: dict[str, dict],
 
 
 def _pagefind_child(sender, inbox, site_dir: Path, vocabulary, pairs: list[tuple[str, str]],
-                    copies: list[tuple[str, str]], owner: int) -> None:
+                    copies: Iterator[tuple[str, str]], owner: int, part_pages: int) -> None:
     """Respell every page at once, then wait for the site to be written and run Pagefind."""
     indexer = None
     try:
         variants = SpellingVariants.build(vocabulary, pairs=pairs)
-        indexer = SiteIndexer(site_dir, vocabulary, variants=variants, from_disk=False)
+        indexer = SiteIndexer(site_dir, vocabulary, variants=variants, from_disk=False,
+                              part_pages=part_pages)
         for path, copy in copies:
             indexer.add(path, copy)
         # Pagefind runs now, while the site is still being written; its bundle waits beside

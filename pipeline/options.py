@@ -36,6 +36,7 @@ class BuildOptions:
     related_weights: dict[str, float] = field(default_factory=dict)
     search_index_dir: str = ".casebook-index"
     search_pagefind: bool = True
+    search_pagefind_part_pages: int = 1000
     edition: str = "learner"
 
     def path(self, relative: str) -> Path:
@@ -47,7 +48,8 @@ class BuildOptions:
 
 
 PLUGIN_OPTIONS = ("cases_dir", "taxonomy", "private_terms", "drafts", "related_limit",
-                  "related_weights", "search_index_dir", "search_pagefind", "edition")
+                  "related_weights", "search_index_dir", "search_pagefind",
+                  "search_pagefind_part_pages", "edition")
 SITE_OPTIONS = ("docs_dir", "site_dir", "use_directory_urls", "site_url")
 
 

@@ -15,6 +15,7 @@ get the same through `die_with_parent` as their `preexec_fn`.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import signal
@@ -81,10 +82,18 @@ class Child:
         if self.inbox is not None:
             self.inbox.cancel_join_thread()  # a dead child must not hang this process at exit
         self._channel, sender = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_child_main, args=(target, sender, self.inbox, os.getpid(), niceness, args),
-            name=name, daemon=True)
-        self._process.start()
+        # The arguments reach the child through the fork, not through the Process object,
+        # which would keep them alive here until the child ends (the index's documents, the
+        # pages: hundreds of MB at 10,000 cases).
+        key = next(_KEYS)
+        _FORKED_ARGS[key] = (target, args)
+        try:
+            self._process = context.Process(
+                target=_child_main, args=(key, sender, self.inbox, os.getpid(), niceness),
+                name=name, daemon=True)
+            self._process.start()
+        finally:
+            del _FORKED_ARGS[key]
         sender.close()  # the child holds the only sending end: EOF if it dies
 
     @property
@@ -120,8 +129,12 @@ class Child:
             self.close()
 
 
-def _child_main(target: Callable, sender, inbox, parent: int, niceness: int,
-                args: tuple) -> None:
+_KEYS = itertools.count()
+_FORKED_ARGS: dict[int, tuple[Callable, tuple]] = {}
+
+
+def _child_main(key: int, sender, inbox, parent: int, niceness: int) -> None:
+    target, args = _FORKED_ARGS.pop(key)
     die_with_parent(parent)
     # terminate() sends SIGTERM: leave through `finally` blocks (temporary folders go).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))

@@ -25,11 +25,13 @@ from pipeline.build import BUNDLE_DIR, Build, Caches, OutputError
 from pipeline.options import PLUGIN_OPTIONS, BuildOptions
 from pipeline.sitedir import StagedSite
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("casebook")
 
 ASSETS = Path(__file__).parent / "assets"
 OVERRIDES = Path(__file__).parent / "overrides"
 CSS_URI = "assets/casebook/casebook.css"
+# Sites with this many pages or more log how many are written, at each quarter.
+PROGRESS_FROM = 400
 
 
 class CasebookPlugin(BasePlugin[CasebookConfig]):
@@ -43,6 +45,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.pages: dict = {}
         self.staged: StagedSite | None = None
         self.preview: Preview | None = None  # `mkdocs serve` only
+        self.written = 0  # pages MkDocs has written in this build
         self.warnings = CountHandler()  # the count MkDocs' strict mode aborts on
         self.warnings.setLevel(logging.WARNING)
 
@@ -85,7 +88,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             return
         if self.build is not None:
             self.build.cancel()
-        self.build = Build(self.options, command=self.command, caches=self.caches)
+        self.build = Build(self.options, command=self.command, caches=self.caches,
+                           progress=lambda message: log.info(message))
         try:
             pages = self.build.prepare(Path(config.site_dir))
         except CheckError as error:
@@ -95,8 +99,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.pages = {page.src_uri: page for page in pages}
         self.warnings.counts.clear()
         logging.getLogger("mkdocs").addHandler(self.warnings)
-        log.info("casebook: %d cases, %d guides", len(self.build.library.cases),
-                 len(self.build.library.guides))
+        self.written = 0
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.build is None:
@@ -138,7 +141,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if ours is None:
             return html
         page.toc = toc(ours)
-        return str(ours.html)
+        return ours.hand_over()
 
     # Last, so the page handed to Pagefind is the page written.
     @event_priority(-100)
@@ -147,6 +150,12 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise Superseded  # `mkdocs serve`: a newer edit is waiting; start over with it
         if self.build is not None:
             self.build.page_written(page.file.dest_uri, output)
+            self.written += 1
+            total = len(self.pages)
+            # A long build says how far it is: at each quarter of the pages.
+            if total >= PROGRESS_FROM and self.written * 4 // total > \
+                    (self.written - 1) * 4 // total and self.written < total:
+                log.info("wrote %s of %s pages", f"{self.written:,}", f"{total:,}")
         return output
 
     # What `mkdocs serve` needs to write one page again on its own (Preview).
@@ -168,7 +177,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         logging.getLogger("mkdocs").removeHandler(self.warnings)
         try:
             for message in self.build.finish(Path(config.site_dir)):
-                log.info("casebook: %s", message)
+                log.info(message)
         except CheckError as error:
             raise PluginError(error.report()) from None
         except OutputError as error:
@@ -183,7 +192,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if serving:
             self.build.search_in_background(
                 Path(config.site_dir),
-                lambda lines: [log.info("casebook: %s", line) for line in lines])
+                lambda lines: [log.info(line) for line in lines])
 
     def on_build_error(self, *, error: Exception) -> None:
         logging.getLogger("mkdocs").removeHandler(self.warnings)

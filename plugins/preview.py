@@ -16,7 +16,7 @@ from mkdocs.structure.files import Files, InclusionLevel
 if TYPE_CHECKING:
     from casebook_mkdocs.plugin import CasebookPlugin
 
-log = get_plugin_logger(__name__)
+log = get_plugin_logger("casebook")
 
 
 class Superseded(Exception):
@@ -62,13 +62,13 @@ class Preview:
         try:
             shown = self._show_edited()
         except Exception as error:  # the preview is a shortcut: the rebuild says what failed
-            log.debug("casebook: no preview: %s", error)
+            log.debug("no preview: %s", error)
             shown = []
         server = self.server
         with server._epoch_cond:
             if shown:  # the browsers reload, to the edited page
                 server._visible_epoch = _timestamp()
-                log.info("casebook: showing %s (%.2f s); rebuilding the rest",
+                log.info("showing %s (%.2f s); rebuilding the rest",
                          ", ".join(shown), time.monotonic() - started)
             if shown or not self.plugin.dirty:
                 # MkDocs holds every request until the rebuild is done, as its site is half
@@ -78,7 +78,7 @@ class Preview:
         try:
             self._rebuild()
         except Superseded:
-            log.info("casebook: another edit came: rebuilding for it")
+            log.info("another edit came: rebuilding for it")
             return
         # A newer epoch: the loop then reloads the browsers with the rebuilt site.
         server._wanted_epoch = _timestamp()
@@ -105,7 +105,7 @@ class Preview:
             self.plugin.pages[ours.src_uri] = ours
             set_meta(page, ours)
             page.toc = toc(ours)
-            page.content = str(ours.html)
+            page.content = ours.hand_over()
             _build_page(page, config, doc_files, self.nav, env)
             shown.append(file.url or "/")
         return shown

@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import html
 import itertools
+import json
 import re
 import shutil
 import subprocess
@@ -75,6 +76,13 @@ _END = 0  # stands for "no next character" after the last character of a run
 # Pagefind's language for the copy: any language it does not segment (zh, ja, th) or stem.
 INDEX_LANGUAGE = "und"
 
+# Pagefind holds every page it indexes in memory at once, some 0.5 MB a case page (5 GB at
+# 10,000 cases). A larger site is indexed in parts of this many pages, one after another, each
+# a bundle of its own: pagefind/ and pagefind/part-2/ …, listed in PARTS_FILE. The page
+# script merges them (Pagefind's mergeIndex) and searches them as one.
+PART_PAGES = 1000
+PARTS_FILE = "casebook-parts.json"
+
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
                    "param", "source", "track", "wbr"})
 _TIMEOUT_SECONDS = 300
@@ -91,11 +99,12 @@ class PagefindStats:
     """What one indexing run did."""
 
     pages: int
-    words: int
+    words: int  # distinct words, added up over the parts
     filters: int
     variants: int
     seconds: float
     bundle: Path
+    parts: int = 1
 
 
 @functools.cache
@@ -399,7 +408,7 @@ class SiteIndexer:
     def __init__(self, site_dir: Path, vocabulary: Vocabulary | None = None, *,
                  skip: Iterable[str] = (), exclude: tuple[str, ...] = EXCLUDED_SELECTORS,
                  variants: SpellingVariants | None = None, cache: dict | None = None,
-                 from_disk: bool = True) -> None:
+                 from_disk: bool = True, part_pages: int = PART_PAGES) -> None:
         self.started = time.monotonic()
         self.site_dir = Path(site_dir)
         self.vocabulary = vocabulary
@@ -418,6 +427,8 @@ class SiteIndexer:
         leftovers.remove_stale(scratch, COPY_PREFIX)  # left by a build that was killed
         self._copy = leftovers.make(scratch, COPY_PREFIX)
         self._written: set[str] = set()
+        self.part_pages = max(1, part_pages)
+        self._part: dict[str, int] = {}  # page → the part it is indexed in, from 1
 
     def add(self, path: str, html_text: str) -> None:
         """A page of the site (`path` relative to it), as it is or will be written."""
@@ -439,7 +450,8 @@ class SiteIndexer:
     def _write(self, page: _Page) -> None:
         others = self.variants.of(page.text)
         self.added += len(others)
-        target = self._copy / page.path
+        part = self._part.setdefault(page.path, len(self._part) // self.part_pages + 1)
+        target = self._copy / str(part) / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.html(others), encoding="utf-8")
         self._written.add(page.path)
@@ -480,25 +492,42 @@ class SiteIndexer:
         for page in pages:
             if page.path not in self._written:
                 self._write(page)
+        shown = {page.path for page in pages}
+        for path in set(self._part) - shown:  # gone since the last build (`mkdocs serve`)
+            (self._copy / str(self._part.pop(path)) / path).unlink(missing_ok=True)
         shutil.rmtree(bundle, ignore_errors=True)
-        command = [str(binary), "--site", str(self._copy), "--output-path", str(bundle.resolve()),
+        parts = sorted({self._part[page.path] for page in pages})
+        indexed = words = filters = 0
+        for part in parts:  # one after another: only one part's pages are in memory
+            target = bundle if part == parts[0] else bundle / f"part-{part}"
+            output = self._index_part(binary, self._copy / str(part), target,
+                                      first=part == parts[0])
+            indexed += _count(output, "page")
+            words += _count(output, "word")
+            filters = max(filters, _count(output, "filter"))
+            if not (target / "pagefind-entry.json").is_file():
+                raise PagefindError(f"Pagefind wrote no bundle for {self.site_dir}:\n"
+                                    f"{_tail(output)}")
+        (bundle / PARTS_FILE).write_text(json.dumps(
+            {"parts": [f"part-{part}/" for part in parts[1:]]}), encoding="utf-8")
+        if indexed != len(pages) or not (bundle / "pagefind.js").is_file():
+            raise PagefindError(
+                f"Pagefind indexed {indexed} of {len(pages)} pages of {self.site_dir}")
+        return PagefindStats(pages=indexed, words=words, filters=filters, variants=self.added,
+                             seconds=time.monotonic() - self.started, bundle=bundle,
+                             parts=len(parts))
+
+    def _index_part(self, binary: Path, copies: Path, target: Path, first: bool) -> str:
+        # Pagefind empties its output folder: a later part is written apart, then moved in.
+        output = target if first else self._copy / f"bundle-{target.name}"
+        command = [str(binary), "--site", str(copies), "--output-path", str(output.resolve()),
                    "--force-language", INDEX_LANGUAGE]
         for selector in self.exclude:
             command += ["--exclude-selectors", selector]
-        output = _run(command, self.site_dir)
-        stats = PagefindStats(
-            pages=_count(output, "page"),
-            words=_count(output, "word"),
-            filters=_count(output, "filter"),
-            variants=self.added,
-            seconds=time.monotonic() - self.started,
-            bundle=bundle,
-        )
-        if stats.pages != len(pages) or not (bundle / "pagefind.js").is_file():
-            raise PagefindError(
-                f"Pagefind indexed {stats.pages} of {len(pages)} pages of {self.site_dir}:\n"
-                f"{_tail(output)}")
-        return stats
+        result = _run(command, self.site_dir)
+        if not first and output.is_dir():
+            shutil.move(output, target)  # from the temporary folder: maybe another disk
+        return result
 
 
 def _run(command: list[str], site_dir: Path) -> str:

@@ -270,3 +270,26 @@ def test_sudachi_cuts_each_published_text_once_per_build(project: Project, monke
     assert cut, "nothing was analysed: the count proves nothing"
     assert any("人の管理や資金繰りへの対応は場当たり的だった" in text for text in cut)
     assert {text: n for text, n in cut.items() if n > 1} == {}
+
+
+def test_a_build_says_what_it_has_done_stage_by_stage(project: Project, monkeypatch,
+                                                       caplog) -> None:
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true"))
+    project.case()
+    project.case("b-shop", alias="B社", title="小売店の値付け", industry="I")
+    monkeypatch.setattr("casebook_mkdocs.plugin.PROGRESS_FROM", 1)  # a long build's lines
+    with caplog.at_level("INFO"):
+        project.build()
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("casebook: ")]
+    expected = [r"read and checked 2 cases and 1 guides \(\d+\.\d s\)",
+                r"made \d+ pages and checked their links \(\d+\.\d s\)",
+                r"wrote \d+ of \d+ pages",
+                r"Pagefind indexed \d+ pages \([\d,]+ other spellings\) in \d+\.\d s",
+                r"Whoosh indexed 2 cases in \d+\.\d s"]
+    at = 0
+    for pattern in expected:  # in this order
+        found = next((i for i, line in enumerate(lines[at:], at) if re.search(pattern, line)),
+                     None)
+        assert found is not None, f"no line like {pattern!r} after line {at}: {lines}"
+        at = found + 1
+    assert len(lines) < 15, lines  # a few lines a person reads, not one per page

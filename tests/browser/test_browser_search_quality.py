@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import shutil
 import threading
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from search import memory_index
+from search.pagefind import PARTS_FILE
 from tests.browser.conftest import DESKTOP, Visit, _QuietHandler, _visit
 from tests.conftest import REPO
 from tests.test_search_quality import (
@@ -35,8 +37,13 @@ pytestmark = pytest.mark.browser
 CASE_URL = re.compile(r"/cases/([^/]+)/")
 
 
-@pytest.fixture(scope="module")
-def judged_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
+# One bundle, and the same site indexed in parts of a dozen pages, as a site of many
+# thousand cases is (search/pagefind.py, PART_PAGES): the parts must search as one.
+PART_SIZES = {"one-bundle": 1000, "in-parts": 12}
+
+
+@pytest.fixture(scope="module", params=list(PART_SIZES.values()), ids=list(PART_SIZES))
+def judged_site(request, tmp_path_factory) -> Iterator[tuple[Path, str]]:
     """(project root, URL): the shipped site plus the judged fixture cases, served."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -50,12 +57,15 @@ def judged_site(tmp_path_factory) -> Iterator[tuple[Path, str]]:
     config = load_config(config_file=str(root / "mkdocs.yml"))
     casebook = config.plugins["casebook"].config
     casebook.search_pagefind = True
+    casebook.search_pagefind_part_pages = request.param
     casebook.search_index_dir = str(root / "whoosh-index")
     config.plugins.on_startup(command="build", dirty=False)
     try:
         build(config)
     finally:
         config.plugins.on_shutdown()
+    parts = json.loads((root / "site" / "pagefind" / PARTS_FILE).read_text("utf-8"))["parts"]
+    assert (len(parts) > 1) == (request.param < 100), parts
     handler = functools.partial(_QuietHandler, directory=str(root / "site"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -111,6 +121,20 @@ def test_a_sentence_finds_cases_in_the_search_box(visit: Visit, query: str) -> N
     assert "ありませんでした" not in status, status
     shown = [m.group(1) for r in results if (m := CASE_URL.search(r.url))]
     assert set(shown[:3]) & relevant, f"{query}: {shown[:5]} (want one of {relevant})"
+
+
+def test_filters_cover_every_part(visit: Visit, judged_site) -> None:
+    from pipeline.load import load_library
+
+    library = load_library(judged_site[0])
+    walls = {term.label for case in library.published for term in case.terms("wall")}
+    visit.go()
+    visit.page.click("[data-cb-search-open]")
+    visit.page.wait_for_selector(".cb-search__filter legend")
+    group = visit.page.locator(".cb-search__filter", has=visit.page.locator(
+        "legend", has_text="壁"))
+    shown = {re.sub(r"\d+$", "", text).strip() for text in group.locator("label").all_inner_texts()}
+    assert shown == walls
 
 
 def test_cases_come_before_term_and_guide_pages(visit: Visit) -> None:

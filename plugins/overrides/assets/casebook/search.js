@@ -125,18 +125,30 @@
     location.href);
   const bundle = new URL("pagefind/", rootURL);
   let engine = null;
-  let pageCount = 0;
 
+  /** A Pagefind bundle ready to search: its API, its page count, how a word is spelt in it.
+   * `spelt: false` is for a bundle of the pages as they are (bench/pagefind_spelling.py). */
+  async function openEngine(bundleURL, { spelt = true } = {}) {
+    const api = await import(new URL("pagefind.js", bundleURL).href);
+    await api.options({ baseUrl: rootURL.pathname, excerptLength: 40 });
+    // A large site is indexed in parts (search/pagefind.py, PART_PAGES): searched as one.
+    const listed = await fetch(new URL("casebook-parts.json", bundleURL))
+      .then((r) => (r.ok ? r.json() : { parts: [] }), () => ({ parts: [] }));
+    const parts = (listed.parts || []).map((part) => new URL(part, bundleURL));
+    for (const part of parts) {
+      await api.mergeIndex(part.href, { baseUrl: rootURL.pathname });
+    }
+    const entries = await Promise.all([bundleURL, ...parts].map((url) =>
+      fetch(new URL("pagefind-entry.json", url)).then((r) => r.json())));
+    const pageCount = entries.flatMap((entry) => Object.values(entry.languages || {}))
+      .reduce((sum, language) => sum + (language.page_count || 0), 0) || 1;
+    return { api, pageCount, spell: spelt ? spellQuery : (word) => word.normalize("NFKC") };
+  }
+
+  /** The site's own bundle, opened on first use. */
   function pagefind() {
     if (!engine) {
-      engine = (async () => {
-        const api = await import(new URL("pagefind.js", bundle).href);
-        await api.options({ baseUrl: rootURL.pathname, excerptLength: 40 });
-        const entry = await fetch(new URL("pagefind-entry.json", bundle)).then((r) => r.json());
-        pageCount = Object.values(entry.languages || {})
-          .reduce((sum, language) => sum + (language.page_count || 0), 0) || 1;
-        return api;
-      })();
+      engine = openEngine(bundle);
       engine.catch(() => { engine = null; });
     }
     return engine;
@@ -148,8 +160,8 @@
   const ENOUGH = 3;
 
   /** Pages for a query and filters, best first: {mode, words, hits: [{result, matched}]}. */
-  async function rank(query, filters = {}) {
-    const api = await pagefind();
+  async function rank(query, filters = {}, using = null) {
+    const { api, pageCount, spell } = using || await pagefind();
     const words = queryWords(query);
     const options = Object.keys(filters).length ? { filters } : {};
     if (!words.length) {
@@ -160,7 +172,7 @@
     // Each word: the pages holding it. (A case page's copy also holds the names of its
     // terms, synonyms included, so 物流 finds the cases tagged 運輸業，郵便業.)
     const perWord = await Promise.all(words.map(async (word) => {
-      const spelt = spellQuery(word);
+      const spelt = spell(word);
       const found = spelt ? (await api.search(spelt, options)).results : [];
       return new Map(found.map((result) => [result.id, result]));
     }));
@@ -199,11 +211,13 @@
   }
 
   /** What the judged-query evaluation reads: the URLs a query shows, in order. */
-  async function urls(query, filters = {}) {
-    return (await shown(await rank(query, filters), 20)).map((hit) => hit.data.url);
+  async function urls(query, filters = {}, using = null) {
+    return (await shown(await rank(query, filters, using), 20)).map((hit) => hit.data.url);
   }
 
-  window.casebookSearch = { spellText, spellQuery, readable, queryWords, rank, urls };
+  window.casebookSearch = {
+    spellText, spellQuery, readable, queryWords, rank, urls, openEngine,
+  };
 
   // --- the dialog -----------------------------------------------------------------------------
 
@@ -233,7 +247,7 @@
 
   async function showFilters() {
     if (filterGroups.childElementCount) return;
-    const api = await pagefind();
+    const { api } = await pagefind();
     const available = await api.filters();
     const keys = Object.keys(available).sort((a, b) =>
       ((FILTER_ORDER.indexOf(a) + 99) % 99) - ((FILTER_ORDER.indexOf(b) + 99) % 99));
