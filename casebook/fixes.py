@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import yaml
 
@@ -41,6 +41,9 @@ class Change:
     field: str
     before: str
     after: str
+    # Where in the text the edit is and which of the lines it adds: for the final line.
+    at: int = field(default=0, compare=False, repr=False)
+    extra: int = field(default=0, compare=False, repr=False)
 
     def __str__(self) -> str:
         if not self.before:
@@ -95,7 +98,7 @@ def normalize_case(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, l
     def replace(node: yaml.Node, field: str, before: str, after: str) -> None:
         edits.append(_Edit(start + node.start_mark.index, start + node.end_mark.index,
                            yaml_scalar(after)))
-        changes.append(Change(path, node.start_mark.line + 2, field, before, after))
+        changes.append(Change(path, 0, field, before, after, start + node.start_mark.index))
 
     walls_node: yaml.Node | None = None
     walls_key: yaml.Node | None = None
@@ -128,19 +131,39 @@ def normalize_case(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, l
                             listed, changes)
     if not edits:
         return source.restore(text), []
+    changes = _final_lines(changes, edits, text)
     fixed_text = text
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
         fixed_text = fixed_text[:edit.start] + edit.text + fixed_text[edit.end:]
-    # The edits must read back as the values reported; if not, leave the file as it was.
-    problems: list[Problem] = []
+    # The edits must read back as YAML holding the values reported; if not, leave the file.
     check_raw, _, _ = split_front_matter(fixed_text)
     try:
         values = yaml.load(check_raw or "", Loader=_Loader)
     except yaml.YAMLError:
         return source.restore(text), []
-    if not isinstance(values, dict) or problems:
+    if not isinstance(values, dict) or not _reads_back(values, changes):
         return source.restore(text), []
     return source.restore(fixed_text), sorted(changes, key=lambda c: c.line)
+
+
+def _reads_back(values: dict, changes: list[Change]) -> bool:
+    for change in changes:
+        value = values.get(change.field)
+        found = value if isinstance(value, list) else [value]
+        if change.after not in found:
+            return False
+    return True
+
+
+def _final_lines(changes: list[Change], edits: list[_Edit], text: str) -> list[Change]:
+    """Each change's line in the fixed file (added lines move the lines below them)."""
+    moved = []
+    for change in changes:
+        shift = sum(e.text.count("\n") - text.count("\n", e.start, e.end)
+                    for e in edits if e.start < change.at)
+        line = text.count("\n", 0, change.at) + 1 + shift + change.extra
+        moved.append(Change(change.path, line, change.field, change.before, change.after))
+    return moved
 
 
 def _annotated_walls(text: str, path: str, vocabulary: Vocabulary) -> list[Term]:
@@ -158,16 +181,14 @@ def _missing_walls(text: str, start: int, raw: str, path: str, vocabulary: Vocab
         return []
     labels = [t.label for t in missing]
     if node is None:  # no walls field at all: a new line at the end of the front matter
-        line = raw.count("\n") + 2
-        changes += [Change(path, line, "walls", "", label) for label in labels]
         at = start + len(raw)
+        changes += [Change(path, 0, "walls", "", label, at) for label in labels]
         return [_Edit(at, at, f"walls: [{', '.join(yaml_scalar(x) for x in labels)}]\n")]
     if isinstance(node, yaml.SequenceNode) and node.flow_style:
         close = start + node.end_mark.index - 1  # the ']'
         if text[close] != "]":
             return []
-        line = node.end_mark.line + 2
-        changes += [Change(path, line, "walls", "", label) for label in labels]
+        changes += [Change(path, 0, "walls", "", label, close) for label in labels]
         lead = ", " if node.value else ""
         return [_Edit(close, close, lead + ", ".join(yaml_scalar(x) for x in labels))]
     if isinstance(node, yaml.SequenceNode) and node.value:  # block list: lines like the last
@@ -177,15 +198,13 @@ def _missing_walls(text: str, start: int, raw: str, path: str, vocabulary: Vocab
         prefix = text[line_start:start + last.start_mark.index]
         if prefix.strip() != "-":
             return []
-        line = last.start_mark.line + 3
-        changes += [Change(path, line + i, "walls", "", label)
+        changes += [Change(path, 0, "walls", "", label, line_end + 1, i)
                     for i, label in enumerate(labels)]
         return [_Edit(line_end + 1, line_end + 1,
                       "".join(f"{prefix}{yaml_scalar(x)}\n" for x in labels))]
     if isinstance(node, yaml.ScalarNode) and node.value == "" and key is not None:
         at = start + key.end_mark.index + 1  # after 'walls:'
-        changes += [Change(path, key.start_mark.line + 2, "walls", "", label)
-                    for label in labels]
+        changes += [Change(path, 0, "walls", "", label, at) for label in labels]
         end = start + node.end_mark.index if node.end_mark.index > key.end_mark.index else at
         return [_Edit(at, max(at, end), " [" + ", ".join(yaml_scalar(x) for x in labels) + "]")]
     return []
