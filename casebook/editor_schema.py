@@ -52,9 +52,8 @@ def _term_enum(facet: Facet) -> dict:
             if name in values:
                 continue
             values.append(name)
-            hover.append(about if name == term.label else f"→ {about}")
-    return {"type": "string", "enum": values, "enumDescriptions": hover,
-            "markdownEnumDescriptions": hover}
+            hover.append(about if name == term.label else f"→ {term.label}")
+    return {"type": "string", "enum": values, "enumDescriptions": hover}
 
 
 def _facet_help(facet: Facet, many: bool) -> str:
