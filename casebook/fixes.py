@@ -103,6 +103,7 @@ def normalize_case(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, l
     walls_node: yaml.Node | None = None
     walls_key: yaml.Node | None = None
     listed: set[str] = set()
+    unknown_wall = False  # a misspelt wall may be the annotated one: the author decides
     for key_node, value_node in root.value:
         key = str(key_node.value)
         if key == "id":
@@ -120,6 +121,7 @@ def normalize_case(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, l
             value = _scalar(item)
             term = facet.get(value) if value is not None else None
             if term is None:
+                unknown_wall = unknown_wall or spec.name == "wall"
                 continue
             if spec.name == "wall":
                 listed.add(term.slug)
@@ -127,8 +129,9 @@ def normalize_case(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, l
                 replace(item, key, value, term.label)
         if spec.name == "wall":
             walls_key, walls_node = key_node, value_node
-    edits += _missing_walls(text, start, raw, path, vocabulary, root, walls_key, walls_node,
-                            listed, changes)
+    if not unknown_wall:
+        edits += _missing_walls(text, start, raw, path, vocabulary, walls_key, walls_node,
+                                listed, changes)
     if not edits:
         return source.restore(text), []
     changes = _final_lines(changes, edits, text)
@@ -173,7 +176,7 @@ def _annotated_walls(text: str, path: str, vocabulary: Vocabulary) -> list[Term]
 
 
 def _missing_walls(text: str, start: int, raw: str, path: str, vocabulary: Vocabulary,
-                   root: yaml.MappingNode, key: yaml.Node | None, node: yaml.Node | None,
+                   key: yaml.Node | None, node: yaml.Node | None,
                    listed: set[str], changes: list[Change]) -> list[_Edit]:
     """Edits adding to `walls` each wall annotated in the body but not listed there."""
     missing = [t for t in _annotated_walls(text, path, vocabulary) if t.slug not in listed]

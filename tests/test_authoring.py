@@ -169,7 +169,7 @@ def test_new_case_asks_offering_labels_and_descriptions(project: Project) -> Non
     assert meta["prefecture"] == "埼玉県"
     assert "employees" not in meta
     assert meta["supporter"] == "よろず支援拠点"
-    assert meta["themes"] == ["経営改善・事業再生", "売上拡大"]
+    assert meta["themes"] == ["経営改善・事業再生", "販路開拓"]
     assert meta["walls"] == ["付いてこない", "見えない"]
     assert meta["approaches"] == ["傾聴型ギャップアプローチ"]
     assert meta["source"] == "演習用に作成した架空の事例"
@@ -219,7 +219,8 @@ def test_schema_lists_every_spelling_with_hover_texts(vocabulary) -> None:
     schema = case_schema(vocabulary)
     jsonschema.Draft7Validator.check_schema(schema)
     walls = schema["definitions"]["wall"]
-    assert {"見えない", "見えない壁", "mienai", "ついてこない", "付いて来ない"} <= set(walls["enum"])
+    assert {"見えない", "見えない壁", "mienai", "ついてこない", "付いて来ない"} <= set(
+        walls["enum"])
     hover = dict(zip(walls["enum"], walls["enumDescriptions"], strict=True))
     assert hover["見えない"].startswith("見えない — 自己変革への「５つの壁」の一つ目。")
     assert hover["ついてこない"] == "→ 付いてこない"
@@ -327,7 +328,8 @@ status: published
 """
 
 FIXED = MESSY.replace('id: "a-parts "', "id: a-parts").replace(
-    "industry: e   #", "industry: 製造業   #").replace("employees: １－５", "employees: 1-5").replace(
+    "industry: e   #", "industry: 製造業   #").replace(
+    "employees: １－５", "employees: 1-5").replace(
     "supporter: 'shokokai'", "supporter: 商工会").replace(
     "themes: [ＤＸ,   販路拡大]", "themes: [DX・デジタル化,   販路開拓]").replace(
     "  - ついてこない   # 行末のコメント\n",
@@ -370,7 +372,7 @@ def test_fix_normalize_adds_walls_to_a_flow_list_and_keeps_crlf_and_bom(
     assert data.startswith(b"\xef\xbb\xbf---\r\n")
     assert data.count(b"\r\n") == data.count(b"\n")
     assert "walls: [付いてこない, 見えない, 足りない]  # 一行で\r\n" in data.decode("utf-8")
-    assert "fixed cases/a-parts.md:12: walls: added '見えない'" in result.stdout
+    assert "fixed cases/a-parts.md:11: walls: added '見えない'" in result.stdout
     assert result.returncode == 0, result.stderr
 
 
@@ -381,7 +383,8 @@ def test_fix_normalize_leaves_unknown_values_for_the_check(project: Project) -> 
     assert result.returncode == 1
     assert "walls: 'ついてこない' → '付いてこない'" in result.stdout
     assert "walls: unknown wall '見えな' — did you mean '見えない'?" in result.stderr
-    assert path.read_text(encoding="utf-8") == before.replace("ついてこない", "付いてこない")
+    assert path.read_text(encoding="utf-8") == before.replace(
+        "ついてこない", "付いてこない").replace("industry: E\n", "industry: 製造業\n")
 
 
 IDENTIFYING = "山田社長は 048-123-4567 に電話をくれた。2023年4月5日に訪問した。鈴木さんも同席した。"
