@@ -435,3 +435,29 @@ def test_fix_anonymize_applies_only_what_the_author_confirms(project: Project) -
 ])
 def test_proposals(kind: str, text: str, alias: str, expected: str | None) -> None:
     assert propose(kind, text, alias) == expected
+
+
+# --- for teams: the pre-commit hook ------------------------------------------------------------
+
+def test_pre_commit_hooks_run_casebook_in_the_repository(project: Project) -> None:
+    import re
+    import tomllib
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
+    assert {h["id"] for h in hooks} == {"casebook-check", "casebook-normalize"}
+    project.case(walls="見えな, 付いてこない")
+    for hook in hooks:
+        assert hook["language"] == "python" and hook["pass_filenames"] is False
+        assert re.search(hook["files"], "cases/a-parts.md")
+        command, *args = hook["entry"].split()
+        assert command in scripts  # the console script pip installs into the hook's env
+        # pre-commit runs the entry at the root of the team's repository.
+        result = subprocess.run([sys.executable, "-m", "pipeline.cli", *args],
+                                cwd=project.root, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 1
+        assert "walls: unknown wall '見えな' — did you mean '見えない'?" in result.stderr
+    project.case()
+    result = subprocess.run([sys.executable, "-m", "pipeline.cli", "check"], cwd=project.root,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
