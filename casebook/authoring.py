@@ -222,3 +222,19 @@ def existing_ids(paths: Collection[str]) -> dict[str, str]:
         stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
         found.setdefault(stem, path)
     return found
+
+
+def template_leftovers(doc, problems: list[Problem]) -> None:
+    """A case about to be published still holding what `casebook new` wrote to be replaced."""
+    guides = template_lines()
+    title = doc.meta.get("title")
+    if isinstance(title, str) and TITLE_PLACEHOLDER in title:
+        problems.append(Problem(doc.path, doc.meta.line("title"), "title",
+                                "the title is still the placeholder: give the case its title "
+                                "(here and in the # heading)", title))
+    for published in doc.texts:
+        if published.text.strip() in guides:
+            problems.append(Problem(doc.path, published.line, "text",
+                                    "the template's guidance line is still here: replace it "
+                                    "with the case's text (or delete it)",
+                                    published.text.strip()))

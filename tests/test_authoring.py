@@ -461,3 +461,77 @@ def test_pre_commit_hooks_run_casebook_in_the_repository(project: Project) -> No
     result = subprocess.run([sys.executable, "-m", "pipeline.cli", "check"], cwd=project.root,
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
+
+
+# --- the whole path, as a new author walks it --------------------------------------------------
+
+def test_new_author_path_from_new_to_published(project: Project) -> None:
+    from tests.test_serve import Served
+
+    result = casebook(project, "new", "case", "ex-walk", "--title", "焼き菓子店の卸売挑戦",
+                      "--wall", "見えない", "--approach", "強み発見型", "--theme", "販路開拓",
+                      "--industry", "製造", "--supporter", "商工会", "--no-input")
+    assert result.returncode == 0, result.stderr
+    path = project.root / "cases" / "ex-walk.md"
+    text = path.read_text(encoding="utf-8")
+    filled = {
+        "（事例の概要": "店舗で焼き菓子を製造・販売するA社。",
+        "（任意）事業者が最初に持ち込んだ": "山田社長が商工会に補助金の相談をした。",
+        "対話を通じて設定された課題": "[強みを把握していなかった]{wall=見えない}。"
+                                   "[人手が足りなかった]{wall=たりない}。",
+        "支援者がどのように対話し": "[常連客が選ぶ理由を一緒に確かめた]{approach=強み発見型}。",
+        "支援の結果として": "土産物店への納品が始まった。",
+        "（任意）学習者への問い": "1. 最初の相談をどう広げますか。",
+    }
+    lines = text.split("\n")
+    for start, replacement in filled.items():
+        index = next(i for i, line in enumerate(lines) if line.startswith(start))
+        lines[index] = replacement
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+    check = casebook(project, "check")
+    assert check.returncode == 1
+    assert "wall '足りない' is annotated in the text but not listed" in check.stderr
+    assert "possible personal name 個人名 '山田社長'" in check.stderr
+
+    fixed = casebook(project, "check", "--fix", "normalize")
+    assert "walls: added '足りない'" in fixed.stdout
+    fixed = casebook(project, "check", "--fix", "anonymize", "--interactive", stdin="y\n")
+    assert "fixed cases/ex-walk.md:" in fixed.stdout and "「山田社長」→「社長」" in fixed.stdout
+    assert fixed.returncode == 0, fixed.stderr
+    assert "ok: 1 cases (1 drafts)" in fixed.stdout
+
+    # `mkdocs serve` shows the draft; a site build leaves it out.
+    server = Served(project)
+    try:
+        server.wait("the draft to be served",
+                    lambda: "焼き菓子店の卸売挑戦" in (server.get("cases/ex-walk/") or ""))
+        assert "社長が商工会に補助金の相談をした" in server.get("cases/ex-walk/")
+    finally:
+        server.stop()
+    site = project.build()
+    assert not (site / "cases" / "ex-walk").exists()
+
+    path.write_text(path.read_text("utf-8").replace("status: draft", "status: published"),
+                    "utf-8")
+    assert casebook(project, "check").returncode == 0
+    project.build()
+    page = project.page("cases/ex-walk")
+    assert "焼き菓子店の卸売挑戦" in page and "土産物店への納品が始まった" in page
+    meta = front_matter(path)
+    assert meta["walls"] == ["見えない", "足りない"]
+    jsonschema.validate(meta, json.loads((project.root / CASE_SCHEMA).read_text("utf-8")))
+
+
+def test_publishing_a_case_that_still_holds_the_template_is_an_error(project: Project) -> None:
+    assert casebook(project, "new", "case", "ex-raw", *REQUIRED, "--no-input").returncode == 0
+    path = project.root / "cases" / "ex-raw.md"
+    path.write_text(path.read_text("utf-8").replace("status: draft", "status: published"),
+                    "utf-8")
+    check = casebook(project, "check")
+    assert check.returncode == 1
+    assert "title: the title is still the placeholder" in check.stderr
+    line = next(i for i, text in enumerate(path.read_text("utf-8").split("\n"), start=1)
+                if text.startswith("対話を通じて設定された課題"))
+    assert (f"cases/ex-raw.md:{line}: text: the template's guidance line is still here"
+            in check.stderr)
