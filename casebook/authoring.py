@@ -126,8 +126,17 @@ def resolve_values(given: dict[str, list[str]], vocabulary: Vocabulary,
     return labels, problems
 
 
+def kind_of(value: str) -> str | None:
+    """`precedent`/`exercise` for the name or its Japanese label (先行事例, 演習)."""
+    value = unicodedata.normalize("NFKC", value).strip().lower()
+    for kind, label in KINDS.items():
+        if value in (kind, label, label.removesuffix("事例")):
+            return kind
+    return None
+
+
 def check_kind(kind: str, where: str = "casebook new") -> Problem | None:
-    if kind in KINDS:
+    if kind_of(kind) is not None:
         return None
     return Problem(where, 0, "--kind", f"unknown kind '{kind}'", kind,
                    closest(kind, list(KINDS)))

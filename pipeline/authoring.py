@@ -20,6 +20,7 @@ from casebook.authoring import (
     check_kind,
     check_new_id,
     existing_ids,
+    kind_of,
     missing_required,
     new_case_text,
     resolve,
@@ -42,7 +43,8 @@ def add_commands(sub: argparse._SubParsersAction, common: Callable, say: Say) ->
     common(new)
     new.add_argument("what", choices=["case"], help="what to create")
     new.add_argument("case_id", metavar="ID", help="the new case's id, e.g. ex-bakery")
-    new.add_argument("--kind", default=None, help="exercise (default) or precedent")
+    new.add_argument("--kind", default=None,
+                     help="exercise (default, 演習事例) or precedent (先行事例)")
     new.add_argument("--title", default=None, help="the case's title (also its # heading)")
     new.add_argument("--alias", default=None, help="the company's alias (default: A社)")
     new.add_argument("--source", default=None, help="where a precedent comes from")
@@ -163,7 +165,7 @@ class _Asker:
                 return list(KINDS)[int(answer) - 1]
             problem = check_kind(answer)
             if problem is None:
-                return answer
+                return kind_of(answer)
             self.say(f"  {problem.message}" + (f" — did you mean '{problem.suggestion}'?"
                                                if problem.suggestion else ""))
 
@@ -229,8 +231,8 @@ def run_new(args: argparse.Namespace, say: Say) -> int:
     if problems:
         say(CheckError(problems).report(), error=True)
         return 2
-    case = NewCase(id=args.case_id, kind=args.kind or "exercise", title=args.title or "",
-                   alias=args.alias or "", source=args.source or "",
+    case = NewCase(id=args.case_id.strip(), kind=kind_of(args.kind or "exercise"),
+                   title=args.title or "", alias=args.alias or "", source=args.source or "",
                    industry_detail=args.industry_detail or "", terms=labels)
     asking = not args.no_input and (args.interactive or sys.stdin.isatty())
     if asking:

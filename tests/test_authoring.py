@@ -86,11 +86,13 @@ def test_new_precedent_needs_a_source_and_writes_it(project: Project) -> None:
     assert result.returncode == 2
     assert "casebook new: --source: a precedent must cite its source" in result.stderr
     assert not (project.root / "cases" / "pre-x.md").exists()
-    result = casebook(project, "new", "case", "pre-x", "--kind", "precedent", *REQUIRED,
+    result = casebook(project, "new", "case", " pre-x ", "--kind", "先行事例", *REQUIRED,
                       "--source", "中小企業庁「資料」（令和4年4月）", "--title", "テストの事例",
                       "--no-input")
     assert result.returncode == 0, result.stderr
     path = project.root / "cases" / "pre-x.md"
+    assert front_matter(path)["kind"] == "precedent"
+    assert front_matter(path)["id"] == "pre-x"
     assert front_matter(path)["source"] == "中小企業庁「資料」（令和4年4月）"
     assert "\n# テストの事例\n" in path.read_text(encoding="utf-8")
     assert casebook(project, "check").returncode == 0
