@@ -358,6 +358,24 @@ def _alias_of(path: Path) -> str:
     return alias if isinstance(alias, str) else ""
 
 
+def proposal_lines(problems: list[Problem], root: Path) -> list[str]:
+    """What `casebook check` adds under its report: the replacements `--fix anonymize` offers."""
+    from casebook.fixes import proposal_for
+
+    aliases: dict[str, str] = {}
+    proposals = []
+    for problem in problems:
+        if problem.field == "anonymization" and problem.path not in aliases:
+            aliases[problem.path] = _alias_of(root / problem.path)
+        proposal = proposal_for(problem, aliases)
+        if proposal is not None:
+            proposals.append(f"  {proposal.describe()}")
+    if not proposals:
+        return []
+    return ["proposed replacements (confirm each with 'casebook check --fix anonymize' on a "
+            "terminal):", *proposals]
+
+
 def fix_anonymize(options: BuildOptions, say: Say, asking: bool) -> int:
     """Offer each proposed replacement; apply those the author confirms. How many applied."""
     from casebook.fixes import apply_replacement

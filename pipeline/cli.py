@@ -19,7 +19,7 @@ import unicodedata
 from pathlib import Path
 
 from casebook.facets import BROWSER_FILTERS, FILTERABLE
-from pipeline.authoring import add_commands, add_fix_options, run_fixes
+from pipeline.authoring import add_commands, add_fix_options, proposal_lines, run_fixes
 
 CONFIG = "mkdocs.yml"
 # Facets a search can be narrowed by, as --wall 見えない --industry E …
@@ -113,6 +113,9 @@ def _prepared(args: argparse.Namespace, *, drafts: bool | None = None,
         build.prepare()
     except CheckError as error:
         say(error.report(), error=True)
+        if command == "check":
+            for line in proposal_lines(error.problems, options.root):
+                say(line, error=True)
         return None
     for warning in build.warnings:
         say(f"warning: {warning}", error=True)

@@ -495,6 +495,10 @@ def test_new_author_path_from_new_to_published(project: Project) -> None:
     assert check.returncode == 1
     assert "wall '足りない' is annotated in the text but not listed" in check.stderr
     assert "possible personal name 個人名 '山田社長'" in check.stderr
+    # The report proposes a replacement; nothing is changed until the author confirms it.
+    assert "proposed replacements (confirm each with 'casebook check --fix anonymize'" \
+        in check.stderr
+    assert "cases/ex-walk.md:" in check.stderr and "「山田社長」→「社長」" in check.stderr
 
     fixed = casebook(project, "check", "--fix", "normalize")
     assert "walls: added '足りない'" in fixed.stdout
