@@ -146,11 +146,7 @@ class _Asker:
         self.say = say
 
     def line(self, prompt: str) -> str:
-        print(prompt, end="", flush=True)
-        answer = sys.stdin.readline()
-        if not answer:
-            raise EOFError
-        return answer.strip()
+        return input(prompt).strip()  # EOFError at the end of the input
 
     def text(self, prompt: str, default: str = "") -> str:
         shown = f"（空欄で「{default}」）" if default else ""
@@ -392,9 +388,11 @@ def fix_anonymize(options: BuildOptions, say: Say, asking: bool) -> int:
     for proposal in proposals if asking else ():
         answer = ""
         while answer not in ("y", "n"):
-            print(f"{proposal.describe()}  適用しますか? [y/N]: ", end="", flush=True)
-            line = sys.stdin.readline()
-            answer = (line.strip().lower()[:1] or "n") if line else "n"
+            try:
+                line = input(f"{proposal.describe()}  適用しますか? [y/N]: ")
+            except EOFError:
+                line = "n"
+            answer = line.strip().lower()[:1] or "n"
         if answer != "y":
             say("  skipped")
             continue
@@ -402,7 +400,8 @@ def fix_anonymize(options: BuildOptions, say: Say, asking: bool) -> int:
         text = path.read_bytes().decode("utf-8")
         fixed = apply_replacement(text, proposal)
         if fixed is None:
-            say("  not applied: the text is no longer on that line", error=True)
+            say(f"  not applied: '{proposal.text}' is not written like that on line "
+                f"{proposal.line} (markup inside it?): fix it by hand", error=True)
             continue
         path.write_bytes(fixed.encode("utf-8"))
         applied += 1
