@@ -48,6 +48,8 @@ class Change:
     def __str__(self) -> str:
         if not self.before:
             return f"{self.path}:{self.line}: {self.field}: added '{self.after}'"
+        if not self.after:
+            return f"{self.path}:{self.line}: {self.field}: removed '{self.before}' (listed twice)"
         return f"{self.path}:{self.line}: {self.field}: '{self.before}' → '{self.after}'"
 
 
@@ -117,7 +119,8 @@ def normalize_case(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, l
             continue
         facet = vocabulary[spec.name]
         items = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        for item in items:
+        seen: set[str] = set()
+        for index, item in enumerate(items):
             value = _scalar(item)
             term = facet.get(value) if value is not None else None
             if term is None:
@@ -125,6 +128,13 @@ def normalize_case(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, l
                 continue
             if spec.name == "wall":
                 listed.add(term.slug)
+            if term.slug in seen:  # [見えない, 見えない壁]: one term written twice
+                cut = _item_span(text, start, value_node, index)
+                if cut is not None:
+                    edits.append(_Edit(*cut, ""))
+                    changes.append(Change(path, 0, key, value, "", start + item.start_mark.index))
+                    continue
+            seen.add(term.slug)
             if value != term.label:
                 replace(item, key, value, term.label)
         if spec.name == "wall":
@@ -149,8 +159,26 @@ def normalize_case(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, l
     return source.restore(fixed_text), sorted(changes, key=lambda c: c.line)
 
 
+def _item_span(text: str, start: int, node: yaml.Node, index: int) -> tuple[int, int] | None:
+    """Where the list item `index` (not the first) is written with its separator, to cut it."""
+    if not isinstance(node, yaml.SequenceNode) or index == 0:
+        return None
+    item, previous = node.value[index], node.value[index - 1]
+    if node.flow_style:  # ', item' after the item before it
+        return start + previous.end_mark.index, start + item.end_mark.index
+    line_start = text.rfind("\n", 0, start + item.start_mark.index) + 1
+    line_end = text.find("\n", start + item.end_mark.index)
+    rest = text[start + item.end_mark.index:line_end]
+    if text[line_start:start + item.start_mark.index].strip() != "-" or \
+            (rest.strip() and not rest.strip().startswith("#")):
+        return None
+    return line_start, line_end + 1
+
+
 def _reads_back(values: dict, changes: list[Change]) -> bool:
     for change in changes:
+        if not change.after:
+            continue  # a removed duplicate
         value = values.get(change.field)
         found = value if isinstance(value, list) else [value]
         if change.after not in found:
@@ -163,7 +191,7 @@ def _final_lines(changes: list[Change], edits: list[_Edit], text: str) -> list[C
     moved = []
     for change in changes:
         shift = sum(e.text.count("\n") - text.count("\n", e.start, e.end)
-                    for e in edits if e.start < change.at)
+                    for e in edits if e.start < change.at and e.end <= change.at)
         line = text.count("\n", 0, change.at) + 1 + shift + change.extra
         moved.append(Change(change.path, line, change.field, change.before, change.after))
     return moved

@@ -541,3 +541,20 @@ def test_publishing_a_case_that_still_holds_the_template_is_an_error(project: Pr
                 if text.startswith("対話を通じて設定された課題"))
     assert (f"cases/ex-raw.md:{line}: text: the template's guidance line is still here"
             in check.stderr)
+
+
+def test_fix_normalize_removes_a_term_listed_twice_under_two_spellings(project: Project) -> None:
+    path = project.case()
+    text = path.read_text("utf-8").replace("themes: [組織・人材]",
+                                           "themes: [DX, デジタル化 ,組織]  # c")
+    text = text.replace("walls: [見えない, 付いてこない]",
+                        "walls:\n  - 見えない\n  - 見えない壁  # 同じ壁\n  - ついてこない")
+    path.write_text(text, "utf-8")
+    result = casebook(project, "check", "--fix", "normalize")
+    assert result.returncode == 0, result.stderr
+    fixed = path.read_text("utf-8")
+    assert "themes: [DX・デジタル化 ,組織・人材]  # c\n" in fixed
+    assert "walls:\n  - 見えない\n  - 付いてこない\napproaches:" in fixed
+    assert "fixed cases/a-parts.md:10: themes: removed 'デジタル化' (listed twice)" in result.stdout
+    assert "fixed cases/a-parts.md:13: walls: removed '見えない壁' (listed twice)" in result.stdout
+    assert "fixed cases/a-parts.md:13: walls: 'ついてこない' → '付いてこない'" in result.stdout
