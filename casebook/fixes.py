@@ -2,10 +2,10 @@
 
 `normalize_case()` rewrites front-matter values to the vocabulary's labels (a synonym, a code,
 a slug, full-width digits in a band: `ついてこない` → `付いてこない`, `E` → `製造業`,
-`１－５` → `1-5`), adds to `walls` a wall annotated in the body but not listed, and trims spaces
-around an id. It edits the characters of those values and nothing else: comments, key order,
-quoting and line ends of the rest of the file stay byte for byte as they were (the YAML is
-never dumped again).
+`１－５` → `1-5`), drops the second spelling of a term listed twice, adds to `walls` a wall
+annotated in the body but not listed, and trims spaces around an id. It edits the characters
+of those values and nothing else: comments, key order, quoting and line ends of the rest of the
+file stay byte for byte as they were (the YAML is never dumped again).
 
 `propose()` suggests a replacement for an anonymisation finding (「山田社長」→「社長」, a
 phone number → deleted); `apply_replacement()` makes one confirmed replacement. Nothing here
