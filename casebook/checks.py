@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 
+from casebook.authoring import template_leftovers
 from casebook.model import (
     OPTIONAL_SECTIONS,
     REQUIRED_SECTIONS,
@@ -151,6 +152,8 @@ def read_case(doc: Document, vocabulary: Vocabulary, problems: list[Problem]) ->
         problems.append(Problem(path, meta.line("kind"), "source",
                                 "a precedent must cite its source (source: …)"))
     _check_title(doc, problems)
+    if status == "published":
+        template_leftovers(doc, problems)
     present = [s.title for s in doc.sections]
     for required in REQUIRED_SECTIONS:
         if required not in present:

@@ -131,6 +131,7 @@ class Build:
             self.loaded = load(self.options, drafts=self.drafts,
                                search=self.command != "check",
                                cache=self.caches.read if self.caches else None)
+            self.loaded.problems += self.schema_upkeep()
             self.loaded.raise_problems()
         self.progress(f"read and checked {len(self.library.cases):,} cases and "
                       f"{len(self.library.guides):,} guides "
@@ -153,6 +154,20 @@ class Build:
         if site_dir is not None:
             self.start_pagefind(Path(site_dir))
         return self.pages
+
+    def schema_upkeep(self) -> list[Problem]:
+        """The editor's schema of a case kept current with the vocabulary: a site build
+        rewrites it, `casebook check` reports a stale one (pipeline/authoring.py)."""
+        from pipeline.authoring import stale_schema, write_schema
+
+        vocabulary = self.loaded.vocabulary
+        if vocabulary is None:
+            return []
+        if self.command == "check":
+            return stale_schema(self.options, vocabulary)
+        if self.command in ("build", "serve"):
+            write_schema(self.options, vocabulary)
+        return []
 
     def preview(self) -> list[Page]:
         """The pages of the cases and guides edited since this build read them, made at once

@@ -19,6 +19,7 @@ import unicodedata
 from pathlib import Path
 
 from casebook.facets import BROWSER_FILTERS, FILTERABLE
+from pipeline.authoring import add_commands, add_fix_options, proposal_lines, run_fixes
 
 CONFIG = "mkdocs.yml"
 # Facets a search can be narrowed by, as --wall 見えない --industry E …
@@ -45,7 +46,9 @@ def parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check every case and guide without building the site")
     _common(check)
+    add_fix_options(check)
     check.set_defaults(run=run_check)
+    add_commands(sub, _common, say)
 
     index = sub.add_parser("index", help="rebuild the search index (no site build)")
     _common(index)
@@ -110,6 +113,9 @@ def _prepared(args: argparse.Namespace, *, drafts: bool | None = None,
         build.prepare()
     except CheckError as error:
         say(error.report(), error=True)
+        if command == "check":
+            for line in proposal_lines(error.problems, options.root):
+                say(line, error=True)
         return None
     for warning in build.warnings:
         say(f"warning: {warning}", error=True)
@@ -122,6 +128,8 @@ def _fail(command: str, message: str) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
+    if args.fix and not run_fixes(args, say):
+        return 1
     build = _prepared(args)
     if build is None:
         return 1

@@ -1,0 +1,118 @@
+"""The JSON Schema of a case's front matter, generated from the vocabulary, for editors.
+
+An editor with a YAML language server (VS Code's YAML extension) reads the schema named on the
+`# yaml-language-server: $schema=…` line of a case file: it completes walls, industries and
+themes, shows each term's description while hovering, and underlines a value that is not in
+the vocabulary. The schema lists every spelling the vocabulary accepts (label, synonyms, code,
+slug); `casebook check` stays the judge (it also folds width, case and list punctuation).
+
+The schema is written to `schemas/case.schema.json` by `casebook schema`; the build rewrites
+it when the vocabulary changed, and `casebook check` reports a committed one that is stale.
+"""
+
+from __future__ import annotations
+
+import json
+
+from casebook.schema import CASE_FIELDS, KINDS, STATUSES
+from casebook.vocabulary import SLUG, Facet, Vocabulary
+
+# Where the schema is written, relative to the project root.
+CASE_SCHEMA = "schemas/case.schema.json"
+# The draft yaml-language-server supports best.
+_DIALECT = "http://json-schema.org/draft-07/schema#"
+
+# Hover texts of the fields that are not vocabulary facets (what the authoring page says).
+_FIELD_HELP = {
+    "id": "英小文字・数字・ハイフンだけの識別子。ファイル名（拡張子を除く）と同じにする。"
+          "事例ページの URL になる",
+    "title": "事例のタイトル。本文の H1 見出し（# …）と同じにする",
+    "alias": "匿名の呼び名（A社、B社 …）",
+    "kind": "precedent（実際の支援にもとづく匿名の先行事例）または exercise（研修用の架空の"
+            "演習事例）",
+    "industry_detail": "業種の詳しい説明（自由記述。例: 精密部品加工業）",
+    "source": "出典（資料名、発行者、発行年月、資料内の位置）。先行事例は必須。演習事例では"
+              "「演習用に作成した架空の事例」",
+    "status": "published（公開）または draft（下書き: make serve でだけ表示）",
+    "anonymization": "匿名化の検査で例外として認める語: allow: [{text: …, reason: …}]",
+    "internal_notes": "支援者の内部メモ。読み込んだ時点で取り除かれ、公開されない",
+    "contact": "担当者の連絡先。公開されない",
+    "client_name": "実際の企業名。公開されない",
+}
+_STATUS_HELP = {"published": "公開", "draft": "下書き（make serve でだけ表示）"}
+
+
+def _term_enum(facet: Facet) -> dict:
+    """Every spelling of every term of a facet, each with its term's label and description."""
+    values: list[str] = []
+    hover: list[str] = []
+    for term in facet.terms:
+        about = f"{term.label} — {term.description}" if term.description else term.label
+        for name in term.names:
+            if name in values:
+                continue
+            values.append(name)
+            hover.append(about if name == term.label else f"→ {term.label}")
+    return {"type": "string", "enum": values, "enumDescriptions": hover}
+
+
+def _facet_help(facet: Facet, many: bool) -> str:
+    labels = "、".join(t.label for t in facet.terms)
+    how = "のリスト（例: [" + facet.terms[0].label + "]）" if many and facet.terms else "を1つ"
+    return f"{facet.label}{how}。{facet.description}\n\n使える語: {labels}"
+
+
+def case_schema(vocabulary: Vocabulary) -> dict:
+    """The JSON Schema (draft-07) of a case file's front matter."""
+    properties: dict[str, dict] = {}
+    definitions: dict[str, dict] = {}
+    for field in CASE_FIELDS.values():
+        if field.facet is not None:
+            facet = vocabulary[field.facet]
+            definitions[facet.name] = _term_enum(facet)
+            ref = {"$ref": f"#/definitions/{facet.name}"}
+            spec: dict = ({"type": "array", "items": ref, "uniqueItems": True}
+                          if field.many else dict(ref))
+            if field.many and field.required:
+                spec["minItems"] = 1
+            spec["description"] = _facet_help(facet, field.many)
+        elif field.name == "id":
+            spec = {"type": "string", "pattern": f"^{SLUG.pattern}$"}
+        elif field.name == "kind":
+            spec = {"type": "string", "enum": list(KINDS),
+                    "enumDescriptions": list(KINDS.values())}
+        elif field.name == "status":
+            spec = {"type": "string", "enum": list(STATUSES),
+                    "enumDescriptions": [_STATUS_HELP[s] for s in STATUSES]}
+        elif field.name == "anonymization":
+            spec = {"type": "object", "additionalProperties": False, "properties": {
+                "allow": {"type": "array", "items": {
+                    "type": "object", "required": ["text", "reason"],
+                    "additionalProperties": False,
+                    "properties": {"text": {"type": "string", "minLength": 1},
+                                   "reason": {"type": "string", "minLength": 1}}}}}}
+        elif field.type == "text":
+            spec = {"type": "string", **({"minLength": 1} if field.required else {})}
+        else:
+            spec = {}
+        if "description" not in spec:
+            spec["description"] = _FIELD_HELP.get(field.name, field.help)
+        properties[field.name] = spec
+    return {
+        "$schema": _DIALECT,
+        "title": "伴走支援ケースブック: 事例の front matter",
+        "description": "content/taxonomy.yml から `casebook schema` が作る。手で直さないこと。",
+        "type": "object",
+        "required": [f.name for f in CASE_FIELDS.values() if f.required],
+        "additionalProperties": False,
+        "properties": properties,
+        # A precedent must cite its source.
+        "if": {"properties": {"kind": {"const": "precedent"}}, "required": ["kind"]},
+        "then": {"required": ["source"], "properties": {"source": {"minLength": 1}}},
+        "definitions": definitions,
+    }
+
+
+def schema_text(vocabulary: Vocabulary) -> str:
+    """The schema as written to the file (stable order, Japanese left readable)."""
+    return json.dumps(case_schema(vocabulary), ensure_ascii=False, indent=2) + "\n"

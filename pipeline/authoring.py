@@ -1,0 +1,429 @@
+"""The author's commands: `casebook new case`, `casebook schema`, `casebook check --fix`.
+
+The domain makes the texts (casebook/authoring.py, casebook/editor_schema.py,
+casebook/fixes.py); this module reads and writes the files and talks to the author: prompts on
+a terminal offering the vocabulary's choices, and a confirmation for every anonymisation fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from casebook.authoring import (
+    ASKED_FACETS,
+    EXERCISE_SOURCE,
+    NewCase,
+    check_kind,
+    check_new_id,
+    existing_ids,
+    kind_of,
+    missing_required,
+    new_case_text,
+    resolve,
+    resolve_values,
+    split_values,
+)
+from casebook.editor_schema import CASE_SCHEMA, schema_text
+from casebook.facets import BY_NAME
+from casebook.problems import CheckError, Problem
+from casebook.schema import KINDS
+from casebook.vocabulary import Facet, Vocabulary, load_vocabulary
+from pipeline.options import BuildOptions
+
+Say = Callable[..., None]
+
+
+def add_commands(sub: argparse._SubParsersAction, common: Callable, say: Say) -> None:
+    """Add `new` and `schema` to the `casebook` command."""
+    new = sub.add_parser("new", help="start a new case file (cases/ID.md, a draft)")
+    common(new)
+    new.add_argument("what", choices=["case"], help="what to create")
+    new.add_argument("case_id", metavar="ID", help="the new case's id, e.g. ex-bakery")
+    new.add_argument("--kind", default=None,
+                     help="exercise (default, 演習事例) or precedent (先行事例)")
+    new.add_argument("--title", default=None, help="the case's title (also its # heading)")
+    new.add_argument("--alias", default=None, help="the company's alias (default: A社)")
+    new.add_argument("--source", default=None, help="where a precedent comes from")
+    new.add_argument("--industry-detail", default=None, help="industry in your own words")
+    for name in ASKED_FACETS:
+        spec = BY_NAME[name]
+        new.add_argument(f"--{name}", action="append", default=[], metavar="TERM",
+                         help=f"{spec.field}: any spelling the vocabulary accepts"
+                              + (" (repeat, or separate with commas)" if spec.many else ""))
+    new.add_argument("--interactive", action="store_true",
+                     help="ask for missing values even when input is not a terminal")
+    new.add_argument("--no-input", action="store_true",
+                     help="never ask (missing required values are an error)")
+    new.set_defaults(run=lambda args: run_new(args, say))
+
+    schema = sub.add_parser("schema", help=f"write the editor's JSON Schema ({CASE_SCHEMA})")
+    common(schema)
+    schema.set_defaults(run=lambda args: run_schema(args, say))
+
+
+def add_fix_options(check: argparse.ArgumentParser) -> None:
+    check.add_argument("--fix", action="append", default=[],
+                       choices=["normalize", "anonymize"],
+                       help="normalize: rewrite values to the vocabulary's labels, add walls "
+                            "annotated in the text, trim ids; anonymize: apply the proposed "
+                            "replacements you confirm (on a terminal)")
+    check.add_argument("--interactive", action="store_true",
+                       help="with --fix anonymize: ask even when input is not a terminal")
+
+
+def _vocabulary(options: BuildOptions, say: Say) -> Vocabulary | None:
+    try:
+        return load_vocabulary(options.path(options.taxonomy), display=options.taxonomy)
+    except CheckError as error:
+        say(error.report(), error=True)
+        return None
+
+
+# --- the schema ---------------------------------------------------------------------------
+
+def write_schema(options: BuildOptions, vocabulary: Vocabulary) -> bool:
+    """Write the case schema if it is missing or differs; True if it was written."""
+    path = options.path(CASE_SCHEMA)
+    text = schema_text(vocabulary)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)
+    return True
+
+
+def stale_schema(options: BuildOptions, vocabulary: Vocabulary) -> list[Problem]:
+    """A committed schema that no longer matches the vocabulary (a missing one is fine)."""
+    path = options.path(CASE_SCHEMA)
+    try:
+        written = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as error:
+        return [Problem(CASE_SCHEMA, 0, "schema", f"cannot read: {error}")]
+    if written == schema_text(vocabulary):
+        return []
+    return [Problem(CASE_SCHEMA, 0, "schema",
+                    f"out of date with {options.taxonomy}: run 'casebook schema' (a site "
+                    "build also rewrites it) and commit the file")]
+
+
+def run_schema(args: argparse.Namespace, say: Say) -> int:
+    from pipeline.cli import _options
+
+    options = _options(args)
+    vocabulary = _vocabulary(options, say)
+    if vocabulary is None:
+        return 1
+    written = write_schema(options, vocabulary)
+    say(f"{'wrote' if written else 'up to date:'} {CASE_SCHEMA}")
+    return 0
+
+
+# --- casebook new -------------------------------------------------------------------------
+
+def _case_files(options: BuildOptions) -> list[str]:
+    folder = options.path(options.cases_dir)
+    if not folder.is_dir():
+        return []
+    return [p.relative_to(options.root).as_posix() for p in folder.rglob("*")
+            if p.suffix.lower() in (".md", ".markdown") and p.is_file()]
+
+
+class _Asker:
+    """Questions on the terminal; each answer checked, a wrong one asked again."""
+
+    def __init__(self, say: Say) -> None:
+        self.say = say
+
+    def line(self, prompt: str) -> str:
+        return input(prompt).strip()  # EOFError at the end of the input
+
+    def text(self, prompt: str, default: str = "") -> str:
+        shown = f"（空欄で「{default}」）" if default else ""
+        return self.line(f"{prompt}{shown}: ") or default
+
+    def kind(self) -> str:
+        while True:
+            for number, (kind, label) in enumerate(KINDS.items(), start=1):
+                self.say(f"  {number}. {kind} — {label}")
+            answer = self.line("事例の種類（番号か名前。空欄で exercise）: ") or "exercise"
+            if answer.isdigit() and 1 <= int(answer) <= len(KINDS):
+                return list(KINDS)[int(answer) - 1]
+            problem = check_kind(answer)
+            if problem is None:
+                return kind_of(answer)
+            self.say(f"  {problem.message}" + (f" — did you mean '{problem.suggestion}'?"
+                                               if problem.suggestion else ""))
+
+    def terms(self, facet: Facet, many: bool, required: bool) -> list[str]:
+        self._choices(facet)
+        need = "必須" if required else "任意・空欄で省略"
+        how = "番号か名前。複数はカンマで区切る" if many else "番号か名前を1つ"
+        while True:
+            answer = self.line(f"{facet.label}（{how}・{need}）: ")
+            if not answer:
+                if required:
+                    self.say("  必須です。")
+                    continue
+                return []
+            values = split_values(answer) if many else [answer]
+            labels, wrong = [], []
+            for value in values:
+                if value.isdigit() and 1 <= int(value) <= len(facet.terms) and \
+                        facet.get(value) is None:
+                    term = facet.terms[int(value) - 1]
+                else:
+                    term, problem = resolve(facet, value, "", facet.name)
+                    if problem:
+                        wrong.append(problem)
+                        continue
+                if term.label not in labels:
+                    labels.append(term.label)
+            for problem in wrong:
+                self.say(f"  {problem.message}" + (f" — did you mean '{problem.suggestion}'?"
+                                                   if problem.suggestion else ""))
+            if not wrong and labels and (many or len(labels) == 1):
+                return labels
+
+    def _choices(self, facet: Facet) -> None:
+        self.say(f"{facet.label}:")
+        if len(facet.terms) > 25:
+            self.say(f"  （{len(facet.terms)} 語。例: {facet.terms[10].label}、"
+                     f"{facet.terms[10].synonyms[0] if facet.terms[10].synonyms else ''}）")
+            return
+        for number, term in enumerate(facet.terms, start=1):
+            about = term.description.replace("\n", "")
+            about = about if len(about) <= 48 else about[:47] + "…"
+            code = f"{term.code} " if term.code else ""
+            self.say(f"  {number:>2}. {code}{term.label}" + (f" — {about}" if about else ""))
+
+
+def run_new(args: argparse.Namespace, say: Say) -> int:
+    from pipeline.cli import _options
+
+    options = _options(args)
+    vocabulary = _vocabulary(options, say)
+    if vocabulary is None:
+        return 1
+    files = _case_files(options)
+    problems = check_new_id(args.case_id, existing_ids(files), "casebook new")
+    given = {name: [v for raw in getattr(args, name) for v in
+                    (split_values(raw) if BY_NAME[name].many else [raw.strip()])]
+             for name in ASKED_FACETS if getattr(args, name)}
+    labels, value_problems = resolve_values(given, vocabulary)
+    problems += value_problems
+    if args.kind is not None and (problem := check_kind(args.kind)):
+        problems.append(problem)
+    if problems:
+        say(CheckError(problems).report(), error=True)
+        return 2
+    case = NewCase(id=args.case_id.strip(), kind=kind_of(args.kind or "exercise"),
+                   title=args.title or "", alias=args.alias or "", source=args.source or "",
+                   industry_detail=args.industry_detail or "", terms=labels)
+    asking = not args.no_input and (args.interactive or sys.stdin.isatty())
+    if asking:
+        try:
+            _ask(case, args, vocabulary, _Asker(say))
+        except (EOFError, KeyboardInterrupt):
+            say("\ncasebook new: stopped: nothing written", error=True)
+            return 2
+    missing = [Problem("casebook new", 0, f"--{name}",
+                       f"{BY_NAME[name].field} is required: give one of "
+                       + ", ".join(t.label for t in vocabulary[name].terms))
+               for name in missing_required(case)]
+    if case.kind == "precedent" and not case.source:
+        missing.append(Problem("casebook new", 0, "--source",
+                               "a precedent must cite its source"))
+    if missing:
+        say(CheckError(missing).report(), error=True)
+        return 2
+    folder = options.path(options.cases_dir)
+    path = folder / f"{case.id}.md"
+    schema_ref = os.path.relpath(options.path(CASE_SCHEMA), folder).replace(os.sep, "/")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8", newline="\n") as out:
+            out.write(new_case_text(case, vocabulary, schema_ref))
+    except FileExistsError:  # made meanwhile
+        say(f"casebook new: {path.relative_to(options.root).as_posix()} already exists",
+            error=True)
+        return 2
+    if write_schema(options, vocabulary):
+        say(f"wrote {CASE_SCHEMA} (completion in editors with the YAML language server)")
+    shown = path.relative_to(options.root).as_posix()
+    say(f"created {shown} (status: draft)")
+    say("next: write the sections, then run 'casebook check' and 'make serve'; set "
+        "'status: published' when it is ready")
+    return 0
+
+
+def _ask(case: NewCase, args: argparse.Namespace, vocabulary: Vocabulary,
+         asker: _Asker) -> None:
+    """Ask for every value the command line did not give."""
+    terms = case.terms if case.terms is not None else {}
+    if args.kind is None:
+        case.kind = asker.kind()
+    if not case.title:
+        case.title = asker.text("タイトル（本文の # 見出しにもなります）")
+    if not args.alias:
+        case.alias = asker.text("匿名の呼び名", "A社")
+    for name in ASKED_FACETS:
+        if name not in terms:
+            spec = BY_NAME[name]
+            terms[name] = asker.terms(vocabulary[name], spec.many, spec.required)
+    if not case.source:
+        default = EXERCISE_SOURCE if case.kind == "exercise" else ""
+        while True:
+            case.source = asker.text("出典（資料名・発行者・発行年月・資料内の位置）", default)
+            if case.source or case.kind != "precedent":
+                break
+            asker.say("  先行事例には出典が必要です。")
+    case.terms = terms
+
+
+# --- casebook check --fix -----------------------------------------------------------------
+
+def fix_normalize(options: BuildOptions, vocabulary: Vocabulary, say: Say) -> int:
+    """Make the safe fixes in every case file; print each change. The number of changes."""
+    from casebook.fixes import normalize_case
+
+    count = 0
+    for shown in sorted(_case_files(options)):
+        path = options.path(shown)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # the check reports it
+        fixed, changes = normalize_case(text, shown, vocabulary)
+        if not changes:
+            continue
+        temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+        temporary.write_bytes(fixed.encode("utf-8"))
+        temporary.replace(path)
+        for change in changes:
+            say(f"fixed {change}")
+        count += len(changes)
+    return count
+
+
+def anonymization_proposals(options: BuildOptions) -> tuple[list, list[Problem]]:
+    """The replacements proposed for the project's anonymisation findings, and the findings
+    nothing is proposed for (to be rewritten by hand)."""
+    from casebook.fixes import proposal_for
+    from pipeline.load import load
+
+    loaded = load(options, drafts=True, search=False)
+    aliases = {}
+    for result in loaded.results:
+        if result.case is not None:
+            aliases[result.case.doc.path] = result.case.alias
+        elif result.job.kind == "case":
+            aliases[result.job.display] = _alias_of(result.job.path)
+    proposals, by_hand = [], []
+    for problem in loaded.problems:
+        if problem.field != "anonymization":
+            continue
+        proposal = proposal_for(problem, aliases)
+        if proposal is None:
+            by_hand.append(problem)
+        else:
+            proposals.append(proposal)
+    return proposals, by_hand
+
+
+def _alias_of(path: Path) -> str:
+    import yaml
+
+    from casebook.sources import split_front_matter
+
+    try:
+        raw, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
+        alias = (yaml.safe_load(raw or "") or {}).get("alias")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+        return ""
+    return alias if isinstance(alias, str) else ""
+
+
+def proposal_lines(problems: list[Problem], root: Path) -> list[str]:
+    """What `casebook check` adds under its report: the replacements `--fix anonymize` offers."""
+    from casebook.fixes import proposal_for
+
+    aliases: dict[str, str] = {}
+    proposals = []
+    for problem in problems:
+        if problem.field == "anonymization" and problem.path not in aliases:
+            aliases[problem.path] = _alias_of(root / problem.path)
+        proposal = proposal_for(problem, aliases)
+        if proposal is not None:
+            proposals.append(f"  {proposal.describe()}")
+    if not proposals:
+        return []
+    return ["proposed replacements (confirm each with 'casebook check --fix anonymize' on a "
+            "terminal):", *proposals]
+
+
+def fix_anonymize(options: BuildOptions, say: Say, asking: bool) -> int:
+    """Offer each proposed replacement; apply those the author confirms. How many applied."""
+    from casebook.fixes import apply_replacement
+
+    proposals, by_hand = anonymization_proposals(options)
+    if not proposals and not by_hand:
+        return 0
+    if not asking:
+        say("proposed replacements (run 'casebook check --fix anonymize' on a terminal to "
+            "confirm each; nothing was changed):", error=True)
+        for proposal in proposals:
+            say(f"  {proposal.describe()}", error=True)
+    applied = 0
+    for proposal in proposals if asking else ():
+        answer = ""
+        while answer not in ("y", "n"):
+            try:
+                line = input(f"{proposal.describe()}  適用しますか? [y/N]: ")
+            except EOFError:
+                line = "n"
+            answer = line.strip().lower()[:1] or "n"
+        if answer != "y":
+            say("  skipped")
+            continue
+        path = options.path(proposal.path)
+        text = path.read_bytes().decode("utf-8")
+        fixed = apply_replacement(text, proposal)
+        if fixed is None:
+            say(f"  not applied: '{proposal.text}' is not written like that on line "
+                f"{proposal.line} (markup inside it?): fix it by hand", error=True)
+            continue
+        path.write_bytes(fixed.encode("utf-8"))
+        applied += 1
+        say(f"fixed {proposal.describe()}")
+    for problem in by_hand:
+        say(f"no safe replacement, rewrite by hand: {problem}", error=True)
+    return applied
+
+
+def run_fixes(args: argparse.Namespace, say: Say) -> bool:
+    """Run the fixes asked for; False if the vocabulary cannot be read."""
+    from pipeline.cli import _options
+
+    options = _options(args)
+    vocabulary = _vocabulary(options, say)
+    if vocabulary is None:
+        return False
+    if "normalize" in args.fix:
+        count = fix_normalize(options, vocabulary, say)
+        say(f"normalize: {count} change{'s' if count != 1 else ''}")
+    if "anonymize" in args.fix:
+        asking = args.interactive or sys.stdin.isatty()
+        count = fix_anonymize(options, say, asking)
+        say(f"anonymize: {count} replacement{'s' if count != 1 else ''} applied")
+    return True
