@@ -108,7 +108,22 @@
       }
     }
   }
-  const lookup = (facet, value) => terms[facet].byKey.get(vocabularyKey(value)) || null;
+  const lookup = (facet, value) => terms[facet].byKey.get(vocabularyKey(value)) ||
+    (facet === "employees" ? employeesBand(value) : null);
+
+  /** The band of a head count written as a number: 30, 30人 → 21-50 (prep.py: _employees_band). */
+  function employeesBand(value) {
+    const match = /^(\d+)\s*人?$/u.exec(value.normalize("NFKC").trim());
+    if (!match) return null;
+    const count = Number(match[1]);
+    for (const term of terms.employees.list) {
+      const label = term.label;
+      const [low, high] = label.replace(/\+$/, "").split("-");
+      if (/^\d+$/.test(low) && count >= Number(low) && (high ? count <= Number(high)
+        : label.endsWith("+"))) return term;
+    }
+    return null;
+  }
 
   function profileFrom(params) {
     const unknown = [];
