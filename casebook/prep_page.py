@@ -72,13 +72,13 @@ def prep_page(library: Library, directory_urls: bool = True) -> Page:
              '<button type="button" class="md-button cb-prep-print" hidden>印刷する</button>'
              '</p>'),
     ])
-    writer.add(html('<form class="cb-prep-form" id="cb-prep-form" method="get" action="">'
+    writer.add(html('<form class="cb-prep-form" id="cb-prep-form" method="get">'
                     '{}</form>\n', form))
     writer.add(html(
         '<noscript><p>準備シートを作るには JavaScript を有効にしてください。'
         'コマンドでは <code>casebook prep</code> で同じシートを作れます。</p></noscript>\n'
-        '<section id="cb-prep-sheet" class="cb-prep-sheet" aria-live="polite" '
-        'data-root="{}"></section>\n'
+        '<div id="cb-prep-sheet" class="cb-prep-sheet" aria-live="polite" '
+        'data-root="{}"></div>\n'
         '<link rel="stylesheet" href="{}">\n'
         '<script src="{}"></script>\n<script src="{}"></script>\n',
         writer.href(PREP_DATA)[:-len(PREP_DATA)],
