@@ -58,7 +58,7 @@ WALL_LIMIT = 3
 # A precedent speaks for its walls when it scores at least this share of the best.
 WALL_PRECEDENT_SHARE = 0.5
 # What a sheet prints of each wall, to stay within two A4 pages.
-SIGNS_LIMIT = 4
+SIGNS_LIMIT = 5
 GUIDE_QUESTIONS = 3
 DIALOGUE_QUESTIONS = 2
 DEFAULT_LIMIT = 5

@@ -3,7 +3,7 @@
  * The profile is read from the page's address (the form submits to the page itself, so a sheet
  * can be bookmarked or sent); the data is the pipeline's assets/casebook/prep-data.js
  * (published cases, wall guides, vocabulary, weights). The ranking is casebook/prep.py's
- * rank() and likely_walls(), step for step: change both together (tests/browser/test_prep.py
+ * rank() and likely_walls(), step for step: change both together (tests/browser/test_browser_prep.py
  * compares them). Everything is written with textContent: no text becomes markup. */
 (() => {
   "use strict";
