@@ -190,11 +190,19 @@ class PrepIndex:
             "vocabulary": vocabulary,
             "cases": [vars(c) for c in self.cases],
             "walls": [vars(w) for w in self.walls],
-            "steps": [{"slug": s, "label": label, "url": url, "hearing": s in HEARING_STEPS}
-                      for s, label, url in self.steps],
-            "checklist": [{"heading": h, "items": list(items), "note": note}
-                          for h, items, note in CHECKLIST],
+            "steps": self.step_list(),
+            "checklist": checklist(),
         }
+
+    def step_list(self) -> list[dict]:
+        """The seven steps, the first hearing's marked."""
+        return [{"slug": s, "label": label, "url": url, "hearing": s in HEARING_STEPS}
+                for s, label, url in self.steps]
+
+
+def checklist() -> list[dict]:
+    """What to grasp in the first hearing, with room for notes on the sheet."""
+    return [{"heading": h, "items": list(items), "note": note} for h, items, note in CHECKLIST]
 
 
 _VOCAB_PUNCT = re.compile(r"[\s,，、・･/／()（）]+")
@@ -339,7 +347,7 @@ def make_profile(vocabulary: Vocabulary, *, industry: str | None = None,
             term = _employees_band(vocabulary, value)
         if term is None:
             label = vocabulary[facet].label
-            message = f"--{_OPTIONS[facet]}: unknown {label} '{value}'"
+            message = f"--{facet}: unknown {label} '{value}'"
             hint = vocabulary[facet].suggest(value)
             if hint:
                 message += f" — did you mean '{hint}'?"
@@ -359,10 +367,6 @@ def make_profile(vocabulary: Vocabulary, *, industry: str | None = None,
     return profile
 
 
-_OPTIONS = {"industry": "industry", "employees": "employees", "prefecture": "prefecture",
-            "theme": "theme", "wall": "wall"}
-
-
 def _unique(terms) -> list[Term]:
     return list(dict.fromkeys(t for t in terms if t is not None))
 
@@ -376,6 +380,7 @@ class Hit:
     case: PrepCase
     score: float
     reasons: list[str]
+    order: int = 0  # the case's place in the index: ties keep it
 
 
 class _Query:
@@ -479,9 +484,8 @@ def rank(index: PrepIndex, profile: Profile, limit: int | None = DEFAULT_LIMIT) 
                 reasons.append(reason)
         score = rounded(score)
         if score > 0:
-            hits.append(Hit(case, score, reasons))
-            hits[-1].order = order  # type: ignore[attr-defined]
-    hits.sort(key=lambda h: (-h.score, h.order))  # type: ignore[attr-defined]
+            hits.append(Hit(case, score, reasons, order))
+    hits.sort(key=lambda h: (-h.score, h.order))
     return hits if limit is None else hits[:limit]
 
 
@@ -572,9 +576,8 @@ def likely_walls(index: PrepIndex, profile: Profile, hits: list[Hit]) -> list[Li
 def prep_sheet(index: PrepIndex, profile: Profile, limit: int = DEFAULT_LIMIT) -> Sheet:
     """Everything to take into the first hearing for this profile."""
     hits = rank(index, profile, limit)
-    data = index.to_data()
-    return Sheet(profile, hits, likely_walls(index, profile, hits), data["checklist"],
-                 data["steps"])
+    return Sheet(profile, hits, likely_walls(index, profile, hits), checklist(),
+                 index.step_list())
 
 
 def sheet_markdown(sheet: Sheet, site_url: str = "") -> str:
