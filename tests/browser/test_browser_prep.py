@@ -3,12 +3,19 @@ precedents the CLI gives, bookmarks the sheet and prints it on A4."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import re
+import threading
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
+import pytest
+
 from pipeline.cli import main
-from tests.conftest import REPO
+from tests.browser.conftest import DESKTOP, _QuietHandler, _visit
+from tests.conftest import REPO, Project
 from tests.test_prep import judged, profile_args
 
 REQUEST = "社員がITに弱いので研修講師を紹介してほしい"
@@ -135,3 +142,40 @@ def test_page_and_cli_give_the_same_top_five_for_every_judged_profile(desktop, c
         if page != cli:
             differences.append(f"{profile['name']}: page {page} ≠ CLI {cli}")
     assert not differences, "\n".join(differences)
+
+
+@pytest.fixture(scope="module")
+def hostile_prep(tmp_path_factory) -> Iterator[str]:
+    """A site whose case text and dialogue carry markup and a script end tag."""
+    project = Project(tmp_path_factory.mktemp("hostile-prep") / "proj")
+    path = project.case()
+    text = path.read_text("utf-8")
+    text = text.replace("- 人の管理や資金繰りへの対応は",
+                        "- <img src=x onerror=window.cbHacked=1>人の管理や資金繰りへの対応は")
+    text = text.replace("支援者[問いかけ]: 5年後、どんな会社になっていたいですか。",
+                        "支援者[問いかけ]: </script><script>window.cbHacked=2</script>5年後は？")
+    path.write_text(text, "utf-8")
+    site = project.build()
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_case_text_and_the_request_reach_the_sheet_as_text_only(browser, hostile_prep) -> None:
+    for visit in _visit(browser, hostile_prep, DESKTOP):
+        visit.go("prep/?" + urlencode({"industry": "E", "wall": "見えない",
+                                       "text": "<b onmouseover=window.cbHacked=3>至急</b>"}))
+        page = visit.page
+        assert [case for case, _ in shown_cases(page)] == ["a-parts"]
+        sheet = page.inner_text("#cb-prep-sheet")
+        assert "<img src=x onerror=window.cbHacked=1>人の管理" in sheet
+        assert "</script><script>window.cbHacked=2</script>5年後は？" in sheet
+        assert "<b onmouseover=window.cbHacked=3>至急</b>" in sheet
+        assert page.evaluate("() => window.cbHacked") is None
+        assert page.evaluate("() => document.querySelectorAll('#cb-prep-sheet img, "
+                             "#cb-prep-sheet script, #cb-prep-sheet b').length") == 0
