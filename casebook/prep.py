@@ -519,16 +519,20 @@ class Sheet:
     checklist: list[dict]
     steps: list[dict]
 
-    def to_dict(self) -> dict:
+    def to_dict(self, site_url: str = "") -> dict:
+        """As JSON-ready data; URLs relative to the site root, or under `site_url`."""
         return {
             "profile": self.profile.to_dict(),
             "cases": [{"id": h.case.id, "alias": h.case.alias, "title": h.case.title,
-                       "kind": h.case.kind, "url": h.case.url, "score": h.score,
+                       "kind": h.case.kind, "url": site_url + h.case.url, "score": h.score,
                        "reasons": h.reasons, "summary": h.case.summary,
                        "change": h.case.change} for h in self.cases],
-            "walls": [{"wall": w.guide.label, "slug": w.guide.slug, "url": w.guide.url,
+            "walls": [{"wall": w.guide.label, "slug": w.guide.slug,
+                       "url": site_url + w.guide.url if w.guide.url else "",
                        "score": w.score, "why": w.why, "signs": w.signs,
-                       "questions": [vars(q) for q in w.questions]} for w in self.walls],
+                       "questions": [{"text": q.text, "source": q.source,
+                                      "url": site_url + q.url if q.url else ""}
+                                     for q in w.questions]} for w in self.walls],
             "checklist": self.checklist,
             "steps": self.steps,
         }

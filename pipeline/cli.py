@@ -309,10 +309,14 @@ def run_prep(args: argparse.Namespace) -> int:
         return 1
     index = prep_index(build.library, build.options.use_directory_urls)
     sheet = prep_sheet(index, profile, max(1, args.limit))
+    # Links that work from a note or a printout when the site's address is known.
+    site_url = build.options.site_url or ""
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
     if args.json:
-        print(json.dumps(sheet.to_dict(), ensure_ascii=False, indent=1))
+        print(json.dumps(sheet.to_dict(site_url), ensure_ascii=False, indent=1))
     elif args.markdown:
-        say(sheet_markdown(sheet).rstrip())
+        say(sheet_markdown(sheet, site_url).rstrip())
     else:
         say(_prep_text(sheet))
     return 0

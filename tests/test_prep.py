@@ -241,3 +241,13 @@ def test_prep_page_has_a_labelled_form_and_only_local_scripts(project: Project) 
     assert '<script src="../assets/casebook/prep-data.js"></script>' in page
     assert '<script src="../assets/casebook/prep.js"></script>' in page
     assert not re.search(r'<(script|link)[^>]+(src|href)="(https?:)?//', page)
+
+
+def test_links_are_full_addresses_when_the_site_url_is_known(capsys, monkeypatch) -> None:
+    monkeypatch.setenv("CASEBOOK_SITE_URL", "https://example.org/handbook")
+    sheet = prep_json(capsys, "--industry", "卸売", REQUEST)
+    assert sheet["cases"][0]["url"] == "https://example.org/handbook/cases/ex-food-wholesale-dx/"
+    assert sheet["walls"][0]["url"] == "https://example.org/handbook/method/walls/tsuitekonai/"
+    code, out, _ = run(capsys, "prep", "--root", str(REPO), "--markdown", "--industry", "卸売",
+                       REQUEST)
+    assert "(https://example.org/handbook/cases/ex-food-wholesale-dx/)" in out
