@@ -445,7 +445,6 @@ class Build:
             })
         return json.dumps(records, ensure_ascii=False, indent=1)
 
-
     def prep_data(self) -> str:
         """The /prep/ page's data: published cases and wall guides, as a script (it works
         from file:// too, where a page cannot fetch a JSON file)."""
