@@ -107,6 +107,8 @@ class Section:
     title: str
     line: int
     text: str
+    # The text of each list item in it, in order (a guide's signs or questions to ask).
+    items: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

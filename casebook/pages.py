@@ -375,6 +375,9 @@ def site_pages(library: Library, related: Callable[[Case], list[Related]],
     pages = [guide_page(g, library, cards) for g in library.guides]
     pages += [case_page(c, library, related(c), directory_urls) for c in library.cases]
     pages += generated_pages(library, directory_urls, cards)
+    from casebook.prep_page import prep_page  # it builds on this module's writer
+
+    pages.append(prep_page(library, directory_urls))
     return pages
 
 

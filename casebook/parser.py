@@ -239,6 +239,8 @@ class _Walk:
     section: str | None = None
     section_line: int = 0
     section_texts: list[str] = field(default_factory=list)
+    section_items: list[str] = field(default_factory=list)
+    list_items: int = 0  # how many list items the walk is inside
 
     @property
     def offset(self) -> int:
@@ -265,11 +267,15 @@ class _Walk:
                 out.append(rendered.html)
                 if rendered.text:
                     self.section_texts.append(rendered.text)
+                    if self.list_items:
+                        self.section_items.append(rendered.text.strip())
             elif kind in ("fence", "code_block"):
                 out.append(self.fence(token))
             elif kind == "hr":
                 out.append(Markup("<hr>\n"))
             elif kind.endswith("_open") or kind.endswith("_close"):
+                if kind in ("list_item_open", "list_item_close"):
+                    self.list_items += 1 if kind == "list_item_open" else -1
                 out.append(self.tag(token, tokens, index))
             else:  # html_block cannot occur (raw HTML is off); anything new is shown as text
                 out.append(html("{}", token.content))
@@ -315,8 +321,10 @@ class _Walk:
         if self.section is None:  # the lead between the H1 and the first H2
             self.doc.intro = text
         else:
-            self.doc.sections.append(Section(self.section, self.section_line, text))
+            self.doc.sections.append(Section(self.section, self.section_line, text,
+                                             tuple(self.section_items)))
         self.section_texts = []
+        self.section_items = []
 
     def record(self, text: str, line: int, field_name: str = "text",
                breaks: tuple[int, ...] = (), allowed: tuple[tuple[int, int], ...] = ()) -> None:

@@ -33,6 +33,8 @@ from casebook.library import Library
 from casebook.links import check_links
 from casebook.model import Case
 from casebook.pages import Cards, Page, case_page, guide_page, site_pages
+from casebook.prep import prep_index
+from casebook.prep_page import PREP_DATA
 from casebook.problems import CheckError, Problem, closest
 from casebook.related import DEFAULT_WEIGHTS, Related, RelatedFinder
 from casebook.urls import dest_path, page_url
@@ -304,13 +306,15 @@ class Build:
         """
         site_dir = Path(site_dir)
         messages = []
-        data = self.cases_json()
+        outputs = {CASES_JSON: self.cases_json(), PREP_DATA: self.prep_data()}
         if self._gate is not None:
-            self._gate.check(CASES_JSON, data)
+            for path, data in outputs.items():
+                self._gate.check(path, data)
             self._gate.raise_leaks()
-        out = site_dir / CASES_JSON
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(data, encoding="utf-8")
+        for path, data in outputs.items():
+            out = site_dir / path
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(data, encoding="utf-8")
         if self.command == "serve":
             return messages  # the search outputs follow the site: search_in_background
         if self.options.search_pagefind:
@@ -455,6 +459,13 @@ class Build:
                            for name, terms in case.facets.items() if terms},
             })
         return json.dumps(records, ensure_ascii=False, indent=1)
+
+    def prep_data(self) -> str:
+        """The /prep/ page's data: published cases and wall guides, as a script (it works
+        from file:// too, where a page cannot fetch a JSON file)."""
+        data = prep_index(self.library, self.options.use_directory_urls).to_data()
+        return "window.casebookPrepData = " + json.dumps(data, ensure_ascii=False,
+                                                        separators=(",", ":")) + ";\n"
 
 
 def _write_index(library: Library, index_dir: Path, documents: dict[str, dict],

@@ -77,6 +77,24 @@ def parser() -> argparse.ArgumentParser:
                          help="how many cases to show (default: as many as a case page)")
     related.add_argument("--json", action="store_true", help="print them as a JSON array")
     related.set_defaults(run=run_related)
+
+    prep = sub.add_parser("prep", help="before a hearing: similar precedents, likely walls, "
+                                       "what to ask (e.g. --industry 卸売 \"研修講師を…\")")
+    _common(prep)
+    prep.add_argument("text", nargs="*", help="the owner's request, in their own words")
+    prep.add_argument("--industry", help="業種 (label, JSIC code or synonym: 卸売, I …)")
+    prep.add_argument("--employees", help="従業員規模 (21-50, or a head count: 30)")
+    prep.add_argument("--prefecture", help="都道府県 (新潟県, 新潟 …)")
+    prep.add_argument("--theme", action="append", default=[], metavar="THEME",
+                      help="相談テーマ (repeat for several)")
+    prep.add_argument("--wall", action="append", default=[], metavar="WALL",
+                      help="a wall you already suspect (repeat for several)")
+    prep.add_argument("--limit", type=int, default=5, help="how many precedents to show")
+    shape = prep.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print the sheet as JSON")
+    shape.add_argument("--markdown", action="store_true",
+                       help="print the sheet as Markdown, to paste or print")
+    prep.set_defaults(run=run_prep)
     return main_parser
 
 
@@ -273,6 +291,56 @@ def run_related(args: argparse.Namespace) -> int:
     for r in found:
         say(f"  {r.case.alias}  {r.case.title}  ({r.score:g})\n      {r.reason}")
     return 0
+
+
+def run_prep(args: argparse.Namespace) -> int:
+    from casebook.prep import ProfileError, make_profile, prep_index, prep_sheet, sheet_markdown
+
+    vocabulary = _vocabulary(args)
+    if vocabulary is None:  # the check below reports what is wrong with it
+        build = _prepared(args, drafts=False, command="check")
+        return 1 if build is None else _fail("prep", "cannot read the vocabulary")
+    try:
+        profile = make_profile(vocabulary, industry=args.industry, employees=args.employees,
+                               prefecture=args.prefecture, themes=args.theme, walls=args.wall,
+                               text=" ".join(args.text))
+    except ProfileError as error:
+        for message in error.messages:
+            say(f"casebook prep: {message}", error=True)
+        return 2
+    if profile.empty:
+        return _fail("prep", "describe the client: the request in their words and/or "
+                             "--industry, --employees, --theme … (see casebook prep --help)")
+    # A check, not a site build: published cases only, no search data.
+    build = _prepared(args, drafts=False, command="check")
+    if build is None:
+        return 1
+    index = prep_index(build.library, build.options.use_directory_urls)
+    sheet = prep_sheet(index, profile, max(1, args.limit))
+    # Links that work from a note or a printout when the site's address is known.
+    site_url = build.options.site_url or ""
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
+    if args.json:
+        print(json.dumps(sheet.to_dict(site_url), ensure_ascii=False, indent=1))
+    elif args.markdown:
+        say(sheet_markdown(sheet, site_url).rstrip())
+    else:
+        say(_prep_text(sheet))
+    return 0
+
+
+def _prep_text(sheet) -> str:
+    lines = [f"似ている先行事例: {len(sheet.cases)} 件"]
+    for number, hit in enumerate(sheet.cases, 1):
+        lines.append(f"{number}. {hit.case.alias}  {hit.case.title}  ({hit.score:g})")
+        lines += [f"     - {reason}" for reason in hit.reasons]
+    if sheet.walls:
+        lines += ["", "背景にありそうな壁:"]
+        for wall in sheet.walls:
+            lines.append(f"  {wall.guide.label}: {'／'.join(wall.why)}")
+    lines += ["", "準備シート全体: --markdown（貼り付け・印刷用）または --json"]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
