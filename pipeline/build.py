@@ -33,6 +33,7 @@ from casebook.library import Library
 from casebook.links import check_links
 from casebook.model import Case
 from casebook.pages import Cards, Page, case_page, guide_page, site_pages
+from casebook.practice import practice_files, practice_pages, practice_questions
 from casebook.problems import CheckError, Problem, closest
 from casebook.related import DEFAULT_WEIGHTS, Related, RelatedFinder
 from casebook.urls import dest_path, page_url
@@ -99,6 +100,7 @@ class Build:
         self._related: dict[str, list[Related]] = {}  # each case's, as its page shows them
         self._cancelled: threading.Event | None = None  # serve: stops search_in_background
         self._search_thread: threading.Thread | None = None
+        self._practice: dict | None = None  # drill name -> questions (casebook/practice.py)
 
     @property
     def drafts(self) -> bool:
@@ -145,6 +147,7 @@ class Build:
                 return self._related[case.id]
 
             self.pages = site_pages(self.library, related, self.options.use_directory_urls)
+            self.pages += self.practice_pages()
             problems = check_links(self.library, self.pages, set(self.loaded.assets))
         if problems:
             raise CheckError(problems)
@@ -190,6 +193,11 @@ class Build:
             else:
                 pages.append(guide_page(result.guide, library, Cards(library, directory_urls)))
         return pages
+
+    def practice_pages(self) -> list[Page]:
+        """The drills' pages; their questions are kept for the JSON `finish` writes."""
+        self._practice = practice_questions(self.library)
+        return practice_pages(self.library, self.options.use_directory_urls, self._practice)
 
     def related_finder(self) -> RelatedFinder:
         weights = {**DEFAULT_WEIGHTS, **self.options.related_weights}
@@ -290,12 +298,17 @@ class Build:
         site_dir = Path(site_dir)
         messages = []
         data = self.cases_json()
+        # The drills' questions, one file per drill (casebook/practice.py): published only.
+        practice = practice_files(self.library, self.options.use_directory_urls,
+                                  self._practice)
         if self._gate is not None:
-            self._gate.check(CASES_JSON, data)
+            for path, text in {CASES_JSON: data, **practice}.items():
+                self._gate.check(path, text)
             self._gate.raise_leaks()
-        out = site_dir / CASES_JSON
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(data, encoding="utf-8")
+        for path, text in {CASES_JSON: data, **practice}.items():
+            out = site_dir / path
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
         if self.command == "serve":
             return messages  # the search outputs follow the site: search_in_background
         if self.options.search_pagefind:
