@@ -115,7 +115,8 @@ def test_missed_only_mode_repeats_the_questions_answered_wrong(desktop: Visit,
                                                                site_dir: Path) -> None:
     open_drill(desktop, "approach")
     missed = shown(desktop, site_dir, "approach")
-    labels = {"keicho-gap": "傾聴型ギャップアプローチ", "strength-discovery": "強み発見型アプローチ",
+    labels = {"keicho-gap": "傾聴型ギャップアプローチ",
+              "strength-discovery": "強み発見型アプローチ",
               "problem-inspection": "問題点検型アプローチ"}
     wrong = next(label for slug, label in labels.items() if slug not in missed["answers"])
     assert answer(desktop, [wrong]).startswith("不正解")
