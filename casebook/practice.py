@@ -34,6 +34,9 @@ PROGRESS_URI = "practice/progress.md"
 DATA_DIR = "assets/casebook/practice"
 # Preceding dialogue turns shown before the line whose technique is asked.
 DIALOGUE_CONTEXT = 3
+# Questions per file of a drill: a drill opens once one part is fetched, the others follow
+# (at 1,000 cases the technique drill has some 3,600 questions, 1.7 MB in one file).
+PART_SIZE = 200
 
 
 @dataclass(frozen=True)
@@ -51,9 +54,18 @@ class Drill:
     def uri(self) -> str:
         return f"practice/{self.name}.md"
 
-    @property
-    def data_path(self) -> str:
-        return f"{DATA_DIR}/{self.name}.json"
+    def data_path(self, part: int) -> str:
+        return f"{DATA_DIR}/{self.name}-{part}.json"
+
+
+def part_count(questions: int) -> int:
+    return max(1, -(-questions // PART_SIZE))
+
+
+def part_of(question_id: str, parts: int) -> int:
+    """Which part (1…parts) holds a question: spread by its id, so each part is a fair sample
+    of the drill and a question stays in its part while the drill keeps its size."""
+    return int(hashlib.sha1(question_id.encode()).hexdigest()[:8], 16) % parts + 1
 
 
 DRILLS: tuple[Drill, ...] = (
@@ -95,12 +107,11 @@ class Question:
     speaker: str = ""
     context: tuple[Line, ...] = field(default=())
 
-    def record(self, directory_urls: bool) -> dict[str, object]:
-        """The question as the drill's JSON file holds it (URLs from the site root)."""
+    def record(self) -> dict[str, object]:
+        """The question as the drill's JSON file holds it (its case: a key of "cases")."""
         record: dict[str, object] = {
             "id": self.id,
-            "case": {"alias": self.case.alias, "title": self.case.title,
-                     "url": page_url(self.case.src_uri, directory_urls)},
+            "case": self.case.id,
             "context": [{"speaker": line.speaker, "text": line.text} if line.speaker
                         else {"text": line.text} for line in self.context],
             "text": self.text,
@@ -210,13 +221,25 @@ def practice_questions(library: Library) -> dict[str, list[Question]]:
 
 def practice_files(library: Library, directory_urls: bool = True,
                    questions: dict[str, list[Question]] | None = None) -> dict[str, str]:
-    """Site path -> JSON text: one file per drill, so a drill loads only its own questions."""
+    """Site path -> JSON text: each drill in parts of about PART_SIZE questions, each part
+    with the cases its questions come from (alias, title, URL from the site root)."""
     questions = questions if questions is not None else practice_questions(library)
-    return {drill.data_path: json.dumps(
-        {"drill": drill.name,
-         "questions": [q.record(directory_urls) for q in questions[drill.name]]},
-        ensure_ascii=False, separators=(",", ":"))
-        for drill in DRILLS}
+    files = {}
+    for drill in DRILLS:
+        found = questions[drill.name]
+        parts = part_count(len(found))
+        split: dict[int, list[Question]] = {part: [] for part in range(1, parts + 1)}
+        for question in found:
+            split[part_of(question.id, parts)].append(question)
+        for part, chosen in split.items():
+            cases = {q.case.id: {"alias": q.case.alias, "title": q.case.title,
+                                 "url": page_url(q.case.src_uri, directory_urls)}
+                     for q in chosen}
+            files[drill.data_path(part)] = json.dumps(
+                {"drill": drill.name, "part": part, "parts": parts, "cases": cases,
+                 "questions": [q.record() for q in chosen]},
+                ensure_ascii=False, separators=(",", ":"))
+    return files
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -274,7 +297,9 @@ def drill_page(library: Library, drill: Drill, count: int, directory_urls: bool)
         '<noscript><p>練習には JavaScript が必要です。</p></noscript>\n'
         '<p><a href="{progress}">学習の記録を見る</a></p>\n'
         '</div>\n',
-        drill=drill.name, data=writer.href(drill.data_path), root=writer.href("index.md"),
+        drill=drill.name, root=writer.href("index.md"),
+        data=" ".join(writer.href(drill.data_path(part))
+                      for part in range(1, part_count(count) + 1)),
         count=count, facet=facet.label, options=join("", options), ask=drill.ask,
         choices=join("\n", choices), progress=writer.href(PROGRESS_URI)))
     return writer.page(drill.title, searchable=False)

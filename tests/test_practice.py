@@ -16,7 +16,12 @@ PRACTICE = Path("assets") / "casebook" / "practice"
 
 
 def drill(site: Path, name: str) -> list[dict]:
-    return json.loads((site / PRACTICE / f"{name}.json").read_text("utf-8"))["questions"]
+    """The drill's questions from all its parts, each with its case filled in."""
+    found = []
+    for path in sorted((site / PRACTICE).glob(f"{name}-*.json")):
+        data = json.loads(path.read_text("utf-8"))
+        found += [{**q, "case": data["cases"][q["case"]]} for q in data["questions"]]
+    return found
 
 
 def every_practice_file(site: Path) -> str:
@@ -70,7 +75,7 @@ def test_practice_pages_link_the_drills_with_their_counts(project: Project) -> N
     text = text_of(project.page("practice"))
     assert "壁を見立てる （1 問）" in text or "壁を見立てる（1 問）" in text
     page = project.page("practice/wall")
-    assert 'data-cb-data="../../assets/casebook/practice/wall.json"' in page
+    assert 'data-cb-data="../../assets/casebook/practice/wall-1.json"' in page
     for label in ("見えない", "向き合わない", "実行できない", "付いてこない", "足りない"):
         assert re.search(rf'<input type="checkbox" name="answer" value="[a-z-]+"[^>]*> {label}'
                          r"</label>", page)
@@ -129,12 +134,12 @@ def test_a_private_term_in_practice_data_stops_the_build_naming_the_file(
 
     def leaky(*args, **kwargs):
         files = real(*args, **kwargs)
-        files["assets/casebook/practice/wall.json"] += "秘密商事"
+        files["assets/casebook/practice/wall-1.json"] += "秘密商事"
         return files
 
     monkeypatch.setattr(pipeline.build, "practice_files", leaky)
     project.build_fails()
-    assert ("assets/casebook/practice/wall.json: published file: private term '秘密商事' "
+    assert ("assets/casebook/practice/wall-1.json: published file: private term '秘密商事' "
             "in what was written") in caplog.text
     assert not (project.root / "site").exists()  # nothing half-built published
 
@@ -183,3 +188,24 @@ def test_hints_without_a_numbered_list_are_reported(project: Project, caplog) ->
     with_hints(project, "答えは自分で考えること。")
     project.build_fails()
     assert "'## 解答の手がかり' needs a numbered list (1. …)" in caplog.text
+
+
+def test_a_drill_is_written_in_parts_each_question_once_and_the_page_lists_them(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import casebook.practice
+
+    project.case("a-parts")
+    project.case("b-parts", alias="B社")
+    project.case("c-parts", alias="C社")
+    site = project.build()
+    whole = sorted(q["id"] for q in drill(site, "skill"))
+    monkeypatch.setattr(casebook.practice, "PART_SIZE", 2)
+    site = project.build()
+    parts = sorted((site / PRACTICE).glob("skill-*.json"))
+    assert [p.name for p in parts] == ["skill-1.json", "skill-2.json", "skill-3.json"]
+    assert sorted(q["id"] for q in drill(site, "skill")) == whole
+    for path in parts:
+        data = json.loads(path.read_text("utf-8"))
+        assert set(data["cases"]) == {q["case"] for q in data["questions"]}
+    urls = re.search(r'data-cb-data="([^"]+)"', project.page("practice/skill")).group(1)
+    assert urls.split() == [f"../../assets/casebook/practice/skill-{n}.json" for n in (1, 2, 3)]

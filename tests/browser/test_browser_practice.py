@@ -9,23 +9,61 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import Visit
+import casebook.practice
+from tests.browser.conftest import Visit, serve
 from tests.browser.test_browser_accessibility import report, violations
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
+
+# The repository's site with drills in parts of this many questions, so that each drill is
+# fetched in several parts here, as a large site's are (casebook.practice.PART_SIZE).
+PART_SIZE = 10
+
+
+@pytest.fixture(scope="module")
+def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    out = tmp_path_factory.mktemp("practice-site")
+    config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(out))
+    casebook_config = config.plugins["casebook"].config
+    casebook_config.search_pagefind = False
+    casebook_config.search_index_dir = str(out.parent / "practice-whoosh-index")
+    default, casebook.practice.PART_SIZE = casebook.practice.PART_SIZE, PART_SIZE
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        casebook.practice.PART_SIZE = default
+        config.plugins.on_shutdown()
+    assert len(list((out / "assets" / "casebook" / "practice").glob("skill-*.json"))) > 2
+    return out
+
+
+@pytest.fixture(scope="module")
+def site_url(site_dir: Path):
+    yield from serve(site_dir)
 
 WALLS = {"mienai": "見えない", "mukiawanai": "向き合わない", "jikko-dekinai": "実行できない",
          "tsuitekonai": "付いてこない", "tarinai": "足りない"}
 
 
 def questions(site_dir: Path, drill: str) -> list[dict]:
-    path = site_dir / "assets" / "casebook" / "practice" / f"{drill}.json"
-    return json.loads(path.read_text("utf-8"))["questions"]
+    found = []
+    for path in (site_dir / "assets" / "casebook" / "practice").glob(f"{drill}-*.json"):
+        data = json.loads(path.read_text("utf-8"))
+        found += [{**q, "case": data["cases"][q["case"]]} for q in data["questions"]]
+    return found
 
 
 def open_drill(visit: Visit, drill: str) -> None:
+    """Open a drill and wait until every part of it has come in."""
     visit.go(f"practice/{drill}/")
     visit.page.wait_for_selector("[data-cb-question]:not([hidden])")
+    visit.page.wait_for_function("() => !document.querySelector('[data-cb-status]')"
+                                 ".textContent.includes('読み込んでいます')")
 
 
 def shown(visit: Visit, site_dir: Path, drill: str) -> dict:

@@ -109,19 +109,53 @@
     const inputs = [...root.querySelectorAll("input[name=answer]")];
     const labels = Object.fromEntries(inputs.map((input) =>
       [input.value, input.parentElement.textContent.trim()]));
+    // The drill comes in parts (casebook/practice.py): one, chosen at random, is fetched
+    // first and asked at once; the others follow and join the questions still to come.
+    const parts = shuffle(root.dataset.cbData.split(" ").filter(Boolean));
+    let loaded = 0;
     let questions = [];
     let pool = [];
     let at = 0;
     let checked = false;
 
-    function choose() {
+    function wanted(question, record) {
       const term = filter.value;
+      return (!term || question.answers.includes(term)) && (!missed.checked ||
+        (record.questions[question.id] && !record.questions[question.id].lastCorrect));
+    }
+
+    function choose() {
       const record = loadRecord();
-      pool = shuffle(questions.filter((q) =>
-        (!term || q.answers.includes(term)) &&
-        (!missed.checked || (record.questions[q.id] && !record.questions[q.id].lastCorrect))));
+      pool = shuffle(questions.filter((q) => wanted(q, record)));
       at = 0;
       show();
+    }
+
+    function arrived(data) {
+      const cases = data.cases || {};
+      const added = (Array.isArray(data.questions) ? data.questions : [])
+        .filter((q) => cases[q.case])
+        .map((q) => Object.assign({}, q, { case: cases[q.case] }));
+      questions = questions.concat(added);
+      loaded += 1;
+      const record = loadRecord();
+      const more = added.filter((q) => wanted(q, record));
+      if (!pool.length) {
+        pool = shuffle(more);
+        at = 0;
+        show();
+      } else {
+        // Behind the question on screen, in a new shuffled order with the ones to come.
+        pool = pool.slice(0, at + 1).concat(shuffle(pool.slice(at + 1).concat(more)));
+        showStatus();
+      }
+    }
+
+    function fetchPart(url) {
+      return fetch(url).then((response) => {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.json();
+      });
     }
 
     function describe() {
@@ -131,20 +165,28 @@
       return parts.length ? `（${parts.join("・")}）` : "";
     }
 
+    function showStatus() {
+      const loading = loaded < parts.length ? "（問題を読み込んでいます）" : "";
+      if (!pool.length) {
+        status.textContent = loading || (missed.checked
+          ? `間違えた問題はありません${describe()}。`
+          : `該当する問題がありません${describe()}。`);
+      } else {
+        status.textContent = `問題 ${at + 1} / ${pool.length}${describe()}${loading}`;
+      }
+    }
+
     function show() {
       checked = false;
       feedback.hidden = true;
       feedback.replaceChildren();
+      showStatus();
       if (!pool.length) {
         form.hidden = true;
-        status.textContent = missed.checked
-          ? `間違えた問題はありません${describe()}。`
-          : `該当する問題がありません${describe()}。`;
         return;
       }
       const question = pool[at];
       form.hidden = false;
-      status.textContent = `問題 ${at + 1} / ${pool.length}${describe()}`;
       context.replaceChildren(...question.context.map((line) => line.speaker
         ? el("p", { class: "cb-practice__turn" }, el("strong", {}, line.speaker), "：", line.text)
         : el("p", { class: "cb-practice__before" }, line.text)));
@@ -227,17 +269,12 @@
     filter.addEventListener("change", choose);
     missed.addEventListener("change", choose);
     status.textContent = "問題を読み込んでいます…";
-    fetch(root.dataset.cbData)
-      .then((response) => {
-        if (!response.ok) throw new Error(String(response.status));
-        return response.json();
-      })
-      .then((data) => {
-        questions = Array.isArray(data.questions) ? data.questions : [];
-        choose();
-      })
+    parts.reduce((previous, url) => previous.then(() => fetchPart(url)).then(arrived),
+      Promise.resolve())
       .catch(() => {
-        status.textContent = "問題を読み込めませんでした。ページを開き直してください。";
+        status.textContent = questions.length
+          ? `${status.textContent}　一部の問題を読み込めませんでした。`
+          : "問題を読み込めませんでした。ページを開き直してください。";
       });
   }
 
