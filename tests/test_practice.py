@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Project
+from tests.conftest import MKDOCS_YML, Project
 from tests.test_build import text_of
 
 PRACTICE = Path("assets") / "casebook" / "practice"
@@ -85,7 +85,11 @@ def test_practice_pages_link_the_drills_with_their_counts(project: Project) -> N
     assert "記録を書き出す" in project.page("practice/progress")
 
 
-def test_teaching_notes_and_drafts_never_become_questions(project: Project) -> None:
+@pytest.mark.parametrize("edition", ["learner", "trainer"])
+def test_teaching_notes_and_drafts_never_become_questions(project: Project,
+                                                          edition: str) -> None:
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false")
+                  + f"      edition: {edition}\n")
     project.case()
     project.case("z-draft", alias="Z社", status="draft", title="下書きZZZ事例")
     path = project.root / "cases" / "a-parts.md"
@@ -101,6 +105,8 @@ def test_teaching_notes_and_drafts_never_become_questions(project: Project) -> N
     assert "QQQ" not in data and "講師メモ" not in data
     assert "ZZZ" not in data and "Z社" not in data and "z-draft" not in data
     assert "QQQ" not in text_of(project.page("practice/wall"))
+    # The trainer edition shows the note on the case page; it is still no question.
+    assert ("講師メモQQQ" in project.page("cases/a-parts")) == (edition == "trainer")
 
 
 def test_question_ids_survive_an_edit_elsewhere_in_the_case_and_a_new_case(
@@ -209,3 +215,14 @@ def test_a_drill_is_written_in_parts_each_question_once_and_the_page_lists_them(
         assert set(data["cases"]) == {q["case"] for q in data["questions"]}
     urls = re.search(r'data-cb-data="([^"]+)"', project.page("practice/skill")).group(1)
     assert urls.split() == [f"../../assets/casebook/practice/skill-{n}.json" for n in (1, 2, 3)]
+
+
+def test_practice_js_puts_data_into_pages_as_text_only() -> None:
+    # Question texts come from case files: the script must never parse them as HTML.
+    from tests.conftest import REPO
+
+    script = (REPO / "plugins" / "overrides" / "assets" / "casebook" / "practice.js").read_text(
+        "utf-8")
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in script
+    assert "textContent" in script and "createTextNode" in script
