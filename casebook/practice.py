@@ -57,6 +57,11 @@ class Drill:
     def data_path(self, part: int) -> str:
         return f"{DATA_DIR}/{self.name}-{part}.json"
 
+    @property
+    def moodle_path(self) -> str:
+        """The drill as Moodle XML (casebook/moodle.py), for trainers."""
+        return f"{DATA_DIR}/moodle-{self.name}.xml"
+
 
 def part_count(questions: int) -> int:
     return max(1, -(-questions // PART_SIZE))
@@ -320,6 +325,11 @@ def practice_index(library: Library, counts: dict[str, int], directory_urls: boo
     writer.add(html("<ul>\n{}\n</ul>\n", join("\n", items)))
     writer.add(html('<p><a href="{}">学習の記録</a>: 練習ごと・壁ごとの正答数と苦手な壁。</p>\n',
                     writer.href(PROGRESS_URI)))
+    writer.heading(2, "研修講師の方へ", anchor="moodle")
+    writer.add(html('<p>同じ問題を、Moodle の問題バンクに取り込める XML 形式でも用意しています'
+                    '（問題ごとの ID 付き。取り込み直すと更新されます）: {}</p>\n',
+                    join("・", (html('<a href="{}" download>{}</a>',
+                                    writer.href(d.moodle_path), d.title) for d in DRILLS))))
     return writer.page("練習", searchable=False)
 
 

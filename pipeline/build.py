@@ -32,6 +32,7 @@ from pathlib import Path
 from casebook.library import Library
 from casebook.links import check_links
 from casebook.model import Case
+from casebook.moodle import moodle_files
 from casebook.pages import Cards, Page, case_page, guide_page, site_pages
 from casebook.practice import practice_files, practice_pages, practice_questions
 from casebook.problems import CheckError, Problem, closest
@@ -298,9 +299,12 @@ class Build:
         site_dir = Path(site_dir)
         messages = []
         data = self.cases_json()
-        # The drills' questions, one file per drill (casebook/practice.py): published only.
-        practice = practice_files(self.library, self.options.use_directory_urls,
-                                  self._practice)
+        # The drills' questions in parts, and as Moodle XML (casebook/practice.py, moodle.py):
+        # from published cases only.
+        practice = {
+            **practice_files(self.library, self.options.use_directory_urls, self._practice),
+            **moodle_files(self.library, self._practice, self.options.use_directory_urls,
+                           self.options.site_url)}
         if self._gate is not None:
             for path, text in {CASES_JSON: data, **practice}.items():
                 self._gate.check(path, text)

@@ -226,3 +226,32 @@ def test_practice_js_puts_data_into_pages_as_text_only() -> None:
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in script
     assert "textContent" in script and "createTextNode" in script
+
+
+def test_every_drill_is_also_written_as_moodle_xml_with_ids_grades_and_links(
+        project: Project) -> None:
+    import xml.etree.ElementTree as ET
+
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false")
+                  + "site_url: https://example.org/handbook/\n")
+    project.case()
+    site = project.build()
+    quiz = ET.parse(site / PRACTICE / "moodle-wall.xml").getroot()
+    category, *questions = quiz.findall("question")
+    assert category.find("category/text").text == "$course$/伴走支援ケースブック/壁を見立てる"
+    assert [q.find("idnumber").text for q in questions] == [q["id"] for q in drill(site, "wall")]
+    question = questions[0]
+    text = question.find("questiontext/text").text
+    assert "<mark>場当たり的</mark>" in text
+    case_link = ('<a href="https://example.org/handbook/cases/a-parts/">'
+                 "A社 属人的経営から組織的経営へ</a>")
+    assert case_link in text
+    answers = {a.find("text").text: float(a.get("fraction")) for a in question.findall("answer")}
+    assert answers == {"見えない": 100, "向き合わない": -25, "実行できない": -25,
+                       "付いてこない": -25, "足りない": -25}
+    assert question.find("single").text == "false"
+    assert "正しい答え: 見えない" in question.find("generalfeedback/text").text
+    skill = ET.parse(site / PRACTICE / "moodle-skill.xml").getroot().findall("question")[1]
+    assert skill.find("single").text == "true"
+    assert sorted(float(a.get("fraction")) for a in skill.findall("answer")) == [0, 0, 0, 100]
+    assert 'href="../assets/casebook/practice/moodle-wall.xml"' in project.page("practice")
