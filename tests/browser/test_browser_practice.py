@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import casebook.practice
-from tests.browser.conftest import Visit, serve
+from tests.browser.conftest import Visit, _visit, serve
 from tests.browser.test_browser_accessibility import report, violations
 from tests.conftest import REPO
 
@@ -29,7 +29,7 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("practice-site")
     config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(out))
     casebook_config = config.plugins["casebook"].config
-    casebook_config.search_pagefind = False
+    casebook_config.search_pagefind = True  # the site as published: its header, its search
     casebook_config.search_index_dir = str(out.parent / "practice-whoosh-index")
     default, casebook.practice.PART_SIZE = casebook.practice.PART_SIZE, PART_SIZE
     config.plugins.on_startup(command="build", dirty=False)
@@ -106,6 +106,7 @@ def test_a_right_and_a_wrong_answer_show_feedback_and_count_on_the_record(
     feedback = answer(desktop, [wrong])
     assert feedback.startswith("不正解")
     assert "正しい答え: " + "・".join(WALLS[s] for s in second["answers"]) in feedback
+    desktop.screenshot("practice-wall-feedback-desktop")
 
     desktop.page.reload()
     desktop.go("practice/progress/")
@@ -249,18 +250,26 @@ def test_case_answer_boxes_keep_what_was_written_and_hints_stay_closed(desktop: 
     assert page.get_by_label("あなたの考え（1）").input_value() == "見えない壁のサイン"
     page.get_by_text("自分の考えを書いてから開く").click()
     assert page.locator(".cb-hints__body").is_visible()
+    page.locator("#考えてみよう").scroll_into_view_if_needed()
+    desktop.screenshot("practice-case-hints-desktop", full_page=False)
+
+
+@pytest.fixture
+def narrow_phone(browser, site_url: str):
+    """A 360 px wide phone, the narrowest the issue names."""
+    yield from _visit(browser, site_url, {"width": 360, "height": 740})
 
 
 @pytest.mark.parametrize("path", ["practice/", "practice/wall/", "practice/skill/",
-                                  "practice/progress/"])
+                                  "practice/progress/", "cases/ex-retail-ec/"])
 def test_practice_pages_have_no_serious_violation_and_fit_a_phone(
-        desktop: Visit, phone: Visit, path: str) -> None:
+        desktop: Visit, narrow_phone: Visit, path: str) -> None:
     desktop.go(path, until="networkidle")
     found = violations(desktop)
     assert not found, report(found)
     assert desktop.outside_requests() == []
-    phone.go(path, until="networkidle")
-    phone.screenshot("practice-" + path.strip("/").replace("/", "-") + "-phone")
-    width = phone.page.evaluate(
+    narrow_phone.go(path, until="networkidle")
+    narrow_phone.screenshot("practice-" + path.strip("/").replace("/", "-") + "-phone")
+    width = narrow_phone.page.evaluate(
         "() => [document.scrollingElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1] + 1, f"{path} is {width[0]} px wide on a {width[1]} px phone"
