@@ -267,9 +267,28 @@ def test_practice_pages_have_no_serious_violation_and_fit_a_phone(
     desktop.go(path, until="networkidle")
     found = violations(desktop)
     assert not found, report(found)
+    desktop.page.add_style_tag(content="*, *::before, *::after { transition: none !important }")
+    desktop.page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    found = violations(desktop)
+    assert not found, "slate: " + report(found)
     assert desktop.outside_requests() == []
     narrow_phone.go(path, until="networkidle")
     narrow_phone.screenshot("practice-" + path.strip("/").replace("/", "-") + "-phone")
     width = narrow_phone.page.evaluate(
         "() => [document.scrollingElement.scrollWidth, window.innerWidth]")
     assert width[0] <= width[1] + 1, f"{path} is {width[0]} px wide on a {width[1]} px phone"
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+@pytest.mark.parametrize("right", [True, False])
+def test_a_question_with_its_feedback_has_no_serious_violation(
+        desktop: Visit, site_dir: Path, scheme: str, right: bool) -> None:
+    open_drill(desktop, "wall")
+    question = shown(desktop, site_dir, "wall")
+    labels = [WALLS[s] for s in question["answers"]] if right else \
+        [next(label for slug, label in WALLS.items() if slug not in question["answers"])]
+    assert answer(desktop, labels).startswith("正解" if right else "不正解")
+    desktop.page.add_style_tag(content="*, *::before, *::after { transition: none !important }")
+    desktop.page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+    found = violations(desktop)
+    assert not found, report(found)
