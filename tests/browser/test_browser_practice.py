@@ -292,3 +292,34 @@ def test_a_question_with_its_feedback_has_no_serious_violation(
     desktop.page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
     found = violations(desktop)
     assert not found, report(found)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory):
+    """A case whose annotated sentence and dialogue line are markup that would run."""
+    from tests.conftest import MKDOCS_YML, Project
+
+    project = Project(tmp_path_factory.mktemp("hostile-practice") / "proj")
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false"))
+    path = project.case()
+    path.write_text(path.read_text("utf-8")
+                    .replace("[場当たり的]", "[場当たり的<img src=x onerror=window.cbHacked=1>]")
+                    .replace("5年後、どんな会社になっていたいですか。",
+                             "<script>window.cbHacked=2</script>どうですか。"), "utf-8")
+    yield from serve(project.build())
+
+
+def test_markup_in_a_case_is_shown_as_text_in_the_drills(browser, hostile_site: str) -> None:
+    for visit in _visit(browser, hostile_site, {"width": 1280, "height": 800}):
+        for name, written in (("wall", "<img src=x onerror=window.cbHacked=1>"),
+                              ("skill", "<script>window.cbHacked=2</script>")):
+            visit.go(f"practice/{name}/")
+            page = visit.page
+            for _ in range(6):  # the skill drill also asks the fixture's 傾聴 span
+                page.wait_for_selector("[data-cb-question]:not([hidden])")
+                if written in page.inner_text("[data-cb-text]"):
+                    break
+                page.get_by_role("button", name="次の問題").click()
+            assert written in page.inner_text("[data-cb-text]")
+            assert page.locator("[data-cb-text] img, [data-cb-text] script").count() == 0
+            assert page.evaluate("() => window.cbHacked") is None
