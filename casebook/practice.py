@@ -310,7 +310,8 @@ def drill_page(library: Library, drill: Drill, count: int, directory_urls: bool)
     return writer.page(drill.title, searchable=False)
 
 
-def practice_index(library: Library, counts: dict[str, int], directory_urls: bool) -> Page:
+def practice_index(library: Library, counts: dict[str, int], directory_urls: bool,
+                   moodle: bool = False) -> Page:
     writer = _Writer(PRACTICE_URI, directory_urls)
     writer.heading(1, "練習")
     writer.add(Markup(
@@ -325,6 +326,8 @@ def practice_index(library: Library, counts: dict[str, int], directory_urls: boo
     writer.add(html("<ul>\n{}\n</ul>\n", join("\n", items)))
     writer.add(html('<p><a href="{}">学習の記録</a>: 練習ごと・壁ごとの正答数と苦手な壁。</p>\n',
                     writer.href(PROGRESS_URI)))
+    if not moodle:
+        return writer.page("練習", searchable=False)
     writer.heading(2, "研修講師の方へ", anchor="moodle")
     writer.add(html('<p>同じ問題を、Moodle の問題バンクに取り込める XML 形式でも用意しています'
                     '（問題ごとの ID 付き。取り込み直すと更新されます）: {}</p>\n',
@@ -377,11 +380,13 @@ def progress_page(library: Library, directory_urls: bool) -> Page:
 
 
 def practice_pages(library: Library, directory_urls: bool = True,
-                   questions: dict[str, list[Question]] | None = None) -> list[Page]:
-    """/practice/ (練習), one page per drill and /practice/progress/ (学習の記録)."""
+                   questions: dict[str, list[Question]] | None = None,
+                   moodle: bool = False) -> list[Page]:
+    """/practice/ (練習), one page per drill and /practice/progress/ (学習の記録); `moodle`:
+    /practice/ links each drill's Moodle XML (casebook/moodle.py)."""
     questions = questions if questions is not None else practice_questions(library)
     counts = {name: len(found) for name, found in questions.items()}
-    return [practice_index(library, counts, directory_urls),
+    return [practice_index(library, counts, directory_urls, moodle),
             *(drill_page(library, drill, counts[drill.name], directory_urls) for drill in DRILLS),
             progress_page(library, directory_urls)]
 

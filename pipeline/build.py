@@ -198,7 +198,8 @@ class Build:
     def practice_pages(self) -> list[Page]:
         """The drills' pages; their questions are kept for the JSON `finish` writes."""
         self._practice = practice_questions(self.library)
-        return practice_pages(self.library, self.options.use_directory_urls, self._practice)
+        return practice_pages(self.library, self.options.use_directory_urls, self._practice,
+                              moodle=self.options.practice_moodle)
 
     def related_finder(self) -> RelatedFinder:
         weights = {**DEFAULT_WEIGHTS, **self.options.related_weights}
@@ -301,10 +302,10 @@ class Build:
         data = self.cases_json()
         # The drills' questions in parts, and as Moodle XML (casebook/practice.py, moodle.py):
         # from published cases only.
-        practice = {
-            **practice_files(self.library, self.options.use_directory_urls, self._practice),
-            **moodle_files(self.library, self._practice, self.options.use_directory_urls,
-                           self.options.site_url)}
+        practice = practice_files(self.library, self.options.use_directory_urls, self._practice)
+        if self.options.practice_moodle:
+            practice |= moodle_files(self.library, self._practice,
+                                     self.options.use_directory_urls, self.options.site_url)
         if self._gate is not None:
             for path, text in {CASES_JSON: data, **practice}.items():
                 self._gate.check(path, text)

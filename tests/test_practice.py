@@ -233,7 +233,7 @@ def test_every_drill_is_also_written_as_moodle_xml_with_ids_grades_and_links(
     import xml.etree.ElementTree as ET
 
     project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false")
-                  + "site_url: https://example.org/handbook/\n")
+                  + "      practice_moodle: true\nsite_url: https://example.org/handbook/\n")
     project.case()
     site = project.build()
     quiz = ET.parse(site / PRACTICE / "moodle-wall.xml").getroot()
@@ -255,3 +255,10 @@ def test_every_drill_is_also_written_as_moodle_xml_with_ids_grades_and_links(
     assert skill.find("single").text == "true"
     assert sorted(float(a.get("fraction")) for a in skill.findall("answer")) == [0, 0, 0, 100]
     assert 'href="../assets/casebook/practice/moodle-wall.xml"' in project.page("practice")
+
+
+def test_moodle_xml_is_only_written_when_asked_for(project: Project) -> None:
+    project.case()
+    site = project.build()
+    assert not list((site / PRACTICE).glob("*.xml"))
+    assert "Moodle" not in project.page("practice")
