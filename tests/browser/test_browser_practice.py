@@ -193,6 +193,14 @@ def test_a_question_can_be_answered_with_the_keyboard_alone(desktop: Visit,
     feedback = page.inner_text("[data-cb-feedback]")
     assert feedback.startswith("正解"), feedback
     assert page.evaluate("() => document.activeElement.matches('[data-cb-feedback]')")
+    # From the feedback, past its links (guide, case), to the next question.
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.matches('[data-cb-next]')"):
+            break
+    page.keyboard.press("Enter")
+    assert page.inner_text("[data-cb-status]").startswith("問題 2 /")
+    assert page.evaluate("() => document.activeElement.matches('input[name=answer]')")
 
 
 def test_export_clear_and_import_restore_the_record(desktop: Visit, site_dir: Path,

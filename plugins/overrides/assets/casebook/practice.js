@@ -8,8 +8,11 @@
 (() => {
   "use strict";
 
-  const RECORD_KEY = "casebook.practice.v1";
-  const ANSWER_KEY = "casebook.answer:";
+  // Keyed by the site's folder (this script is its assets/casebook/practice.js), so that two
+  // sites on one host keep their records apart.
+  const SITE = new URL("../../", document.currentScript.src).pathname;
+  const RECORD_KEY = `casebook.practice.v1:${SITE}`;
+  const ANSWER_KEY = `casebook.answer:${SITE}:`;
 
   // --- the record kept in this browser ----------------------------------------------------
 
