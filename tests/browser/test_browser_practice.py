@@ -331,3 +331,38 @@ def test_markup_in_a_case_is_shown_as_text_in_the_drills(browser, hostile_site: 
             assert written in page.inner_text("[data-cb-text]")
             assert page.locator("[data-cb-text] img, [data-cb-text] script").count() == 0
             assert page.evaluate("() => window.cbHacked") is None
+
+
+def test_a_missed_question_is_still_missed_after_its_case_is_edited_and_rebuilt(
+        browser, tmp_path: Path) -> None:
+    from tests.conftest import MKDOCS_YML, Project
+
+    project = Project(tmp_path / "proj")
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false"))
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace(
+        "- 改革を進めると社員との軋轢が生じた。",
+        "- [改革を進めると社員との軋轢が生じた]{wall=付いてこない}。"), "utf-8")
+    site = project.build()
+    for url in serve(site):
+        for visit in _visit(browser, url, {"width": 1280, "height": 800}):
+            open_drill(visit, "wall")
+            first = shown(visit, site, "wall")
+            wrong = next(label for slug, label in WALLS.items() if slug not in first["answers"])
+            assert answer(visit, [wrong]).startswith("不正解")
+            visit.page.get_by_role("button", name="次の問題").click()
+            second = shown(visit, site, "wall")
+            assert answer(visit, [WALLS[s] for s in second["answers"]]).startswith("正解")
+
+            # Edited elsewhere (a new paragraph, a new annotation, another section) and rebuilt.
+            path.write_text(path.read_text("utf-8").replace(
+                "## 設定された課題\n", "## 設定された課題\n\n[資金の流れが分からない]"
+                "{wall=見えない}まま経営していた。\n\n").replace(
+                "目標年商を達成した。", "二年で目標年商を達成した。"), "utf-8")
+            project.build()
+            open_drill(visit, "wall")
+            assert visit.page.inner_text("[data-cb-status]").startswith("問題 1 / 3")
+            visit.page.get_by_label("間違えた問題だけ").check()
+            assert visit.page.inner_text("[data-cb-status]").startswith("問題 1 / 1")
+            again = shown(visit, site, "wall")
+            assert (again["text"], again["id"]) == (first["text"], first["id"])
