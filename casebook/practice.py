@@ -337,7 +337,7 @@ def practice_index(library: Library, counts: dict[str, int], directory_urls: boo
     return writer.page("練習", searchable=False)
 
 
-def progress_page(library: Library, directory_urls: bool) -> Page:
+def progress_page(library: Library, counts: dict[str, int], directory_urls: bool) -> Page:
     """学習の記録: rows for every drill and every term, which practice.js fills from the
     record kept in this browser."""
     writer = _Writer(PROGRESS_URI, directory_urls)
@@ -348,11 +348,16 @@ def progress_page(library: Library, directory_urls: bool) -> Page:
 
     def rows(items: list[tuple[str, str, str]], kind: str) -> Markup:
         return html('<div class="cb-progress__rows">\n{}\n</div>\n', join("\n", (
-            html('<div class="cb-progress__row" data-cb-{}="{}">'
+            html('<div class="cb-progress__row" data-cb-{}="{}"{}>'
                  '<span class="cb-progress__label"><a href="{}">{}</a></span>'
                  '<span class="cb-progress__bar" aria-hidden="true"><span></span></span>'
-                 '<span class="cb-progress__count">0 問</span></div>',
-                 kind, key, url, label) for key, label, url in items)))
+                 '<span class="cb-progress__count">まだ答えていません</span>{}</div>',
+                 kind, key,
+                 html(' data-cb-total="{}"', counts[key]) if kind == "drill" else Markup(""),
+                 url, label,
+                 html('<span class="cb-progress__reach">{} 問</span>', counts[key])
+                 if kind == "drill" else Markup(""))
+            for key, label, url in items)))
 
     writer.heading(2, "練習ごと", anchor="drills")
     writer.add(rows([(d.name, d.title, writer.href(d.uri)) for d in DRILLS], "drill"))
@@ -363,7 +368,7 @@ def progress_page(library: Library, directory_urls: bool) -> Page:
                           writer.href(term_uri(t, library.vocabulary))) for t in facet.terms],
                         "term"))
     writer.heading(2, "苦手な壁", anchor="weak")
-    writer.add(Markup('<p data-cb-progress-weak>壁ごとに 2 問以上答えると、正答率の低い壁を'
+    writer.add(Markup('<p data-cb-progress-weak>壁ごとに 2 回以上答えると、正答率の低い壁を'
                       'ここに示します。</p>\n'))
     writer.heading(2, "記録の書き出しと読み込み", anchor="record")
     writer.add(Markup(
@@ -389,7 +394,7 @@ def practice_pages(library: Library, directory_urls: bool = True,
     counts = {name: len(found) for name, found in questions.items()}
     return [practice_index(library, counts, directory_urls, moodle),
             *(drill_page(library, drill, counts[drill.name], directory_urls) for drill in DRILLS),
-            progress_page(library, directory_urls)]
+            progress_page(library, counts, directory_urls)]
 
 
 __all__ = ["DRILLS", "Question", "practice_questions", "practice_files", "practice_pages",

@@ -111,11 +111,15 @@ def test_a_right_and_a_wrong_answer_show_feedback_and_count_on_the_record(
     desktop.page.reload()
     desktop.go("practice/progress/")
     record = desktop.page.locator("[data-cb-drill=wall] .cb-progress__count").inner_text()
-    assert record == "2 問中 1 問正解（50%）"
-    assert desktop.page.locator("[data-cb-drill=skill] .cb-progress__count").inner_text() == "0 問"
+    assert record == "2 回中 1 回正解（50%）"
+    skill = desktop.page.locator("[data-cb-drill=skill] .cb-progress__count").inner_text()
+    assert skill == "まだ答えていません"
+    wall_questions = len(questions(site_dir, "wall"))
+    assert desktop.page.locator("[data-cb-drill=wall] .cb-progress__reach").inner_text() == \
+        f"{wall_questions} 問のうち 2 問に答えました"
     assert "最後に練習した日: " in desktop.page.inner_text("[data-cb-progress-last]")
     for slug in set(question["answers"]) | set(second["answers"]):
-        assert "問中" in desktop.page.locator(
+        assert "回中" in desktop.page.locator(
             f"[data-cb-term='wall:{slug}'] .cb-progress__count").inner_text()
     desktop.screenshot("practice-progress-desktop")
 
@@ -211,7 +215,7 @@ def test_export_clear_and_import_restore_the_record(desktop: Visit, site_dir: Pa
     page = desktop.page
     desktop.go("practice/progress/")
     count = page.locator("[data-cb-drill=wall] .cb-progress__count")
-    assert count.inner_text() == "1 問中 1 問正解（100%）"
+    assert count.inner_text() == "1 回中 1 回正解（100%）"
     with page.expect_download() as download:
         page.get_by_role("button", name="記録を書き出す").click()
     saved = tmp_path / "record.json"
@@ -220,10 +224,10 @@ def test_export_clear_and_import_restore_the_record(desktop: Visit, site_dir: Pa
 
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_role("button", name="記録を消す").click()
-    assert count.inner_text() == "1 問中 1 問正解（100%）"  # asked first, and told no
+    assert count.inner_text() == "1 回中 1 回正解（100%）"  # asked first, and told no
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="記録を消す").click()
-    assert count.inner_text() == "0 問"
+    assert count.inner_text() == "まだ答えていません"
 
     # A record from an older build: a question no longer in the site still counts.
     record = json.loads(saved.read_text("utf-8"))
@@ -234,7 +238,7 @@ def test_export_clear_and_import_restore_the_record(desktop: Visit, site_dir: Pa
     page.set_input_files("[data-cb-import]", str(saved))
     page.wait_for_function("() => document.querySelector('[data-cb-progress-message]')"
                            ".textContent.includes('読み込みました')")
-    assert count.inner_text() == "4 問中 2 問正解（50%）"
+    assert count.inner_text() == "4 回中 2 回正解（50%）"
     assert "足りない（正答率 33%）" in page.inner_text("[data-cb-progress-weak]")
 
     broken = tmp_path / "broken.json"
@@ -242,7 +246,7 @@ def test_export_clear_and_import_restore_the_record(desktop: Visit, site_dir: Pa
     page.set_input_files("[data-cb-import]", str(broken))
     page.wait_for_function("() => document.querySelector('[data-cb-progress-message]')"
                            ".textContent.includes('読めませんでした')")
-    assert count.inner_text() == "4 問中 2 問正解（50%）"
+    assert count.inner_text() == "4 回中 2 回正解（50%）"
 
 
 def test_case_answer_boxes_keep_what_was_written_and_hints_stay_closed(desktop: Visit) -> None:

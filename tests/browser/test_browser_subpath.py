@@ -130,5 +130,5 @@ def test_a_drill_loads_its_questions_and_links_under_the_sub_path(visit: Visit) 
     assert urlsplit(page.url).path == case
     visit.go("practice/progress/")
     assert page.locator("[data-cb-drill=wall] .cb-progress__count").inner_text() == \
-        "1 問中 1 問正解（100%）"
+        "1 回中 1 回正解（100%）"
     assert failed == [], failed

@@ -293,6 +293,7 @@
     // Questions no longer in the site (an older build) still count: they were answered.
     for (const entry of Object.values(record.questions)) {
       add(`drill:${entry.drill}`, entry);
+      counts[`drill:${entry.drill}`].questions = (counts[`drill:${entry.drill}`].questions || 0) + 1;
       for (const term of entry.terms) add(`term:${entry.drill}:${term}`, entry);
     }
     return counts;
@@ -314,9 +315,13 @@
         const rate = count.answered ? Math.round((100 * count.correct) / count.answered) : 0;
         row.querySelector(".cb-progress__bar > span").style.width = `${rate}%`;
         row.querySelector(".cb-progress__count").textContent = count.answered
-          ? `${count.answered} 問中 ${count.correct} 問正解（${rate}%）`
-          : "0 問";
+          ? `${count.answered} 回中 ${count.correct} 回正解（${rate}%）`
+          : "まだ答えていません";
         row.classList.toggle("cb-progress__row--empty", !count.answered);
+        const reach = row.querySelector(".cb-progress__reach");
+        if (reach) {
+          reach.textContent = `${row.dataset.cbTotal} 問のうち ${count.questions || 0} 問に答えました`;
+        }
       }
       const weak = [];
       for (const row of root.querySelectorAll("[data-cb-term^='wall:']")) {
@@ -332,8 +337,8 @@
       weakText.textContent = weak.length
         ? `苦手な壁: ${weak.map((w) => `${w[1]}（正答率 ${w[2]}%）`).join("、")}`
         : wallsAnswered
-          ? "正答率が 7 割を下回る壁はありません（2 問以上答えた壁で判断します）。"
-          : "壁ごとに 2 問以上答えると、正答率の低い壁をここに示します。";
+          ? "正答率が 7 割を下回る壁はありません（2 回以上答えた壁で判断します）。"
+          : "壁ごとに 2 回以上答えると、正答率の低い壁をここに示します。";
     }
 
     root.querySelector("[data-cb-export]").addEventListener("click", () => {
