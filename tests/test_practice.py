@@ -85,11 +85,13 @@ def test_practice_pages_link_the_drills_with_their_counts(project: Project) -> N
     assert "記録を書き出す" in project.page("practice/progress")
 
 
-@pytest.mark.parametrize("edition", ["learner", "trainer"])
-def test_teaching_notes_and_drafts_never_become_questions(project: Project,
-                                                          edition: str) -> None:
+@pytest.mark.parametrize(("edition", "drafts"), [("learner", "false"), ("trainer", "false"),
+                                               ("learner", "true")])
+def test_teaching_notes_and_drafts_never_become_questions(project: Project, edition: str,
+                                                          drafts: str) -> None:
+    # drafts: true is what `mkdocs serve` does: the draft's page is shown, still no question.
     project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false")
-                  + f"      edition: {edition}\n")
+                  + f"      edition: {edition}\n      drafts: {drafts}\n")
     project.case()
     project.case("z-draft", alias="Z社", status="draft", title="下書きZZZ事例")
     path = project.root / "cases" / "a-parts.md"
@@ -107,6 +109,8 @@ def test_teaching_notes_and_drafts_never_become_questions(project: Project,
     assert "QQQ" not in text_of(project.page("practice/wall"))
     # The trainer edition shows the note on the case page; it is still no question.
     assert ("講師メモQQQ" in project.page("cases/a-parts")) == (edition == "trainer")
+    # With drafts the draft is in the library (listed on term pages), and still no question.
+    assert ("Z社" in project.page("walls/mienai")) == (drafts == "true")
 
 
 def test_question_ids_survive_an_edit_elsewhere_in_the_case_and_a_new_case(
