@@ -13,6 +13,8 @@ from casebook.authoring import template_leftovers
 from casebook.model import (
     OPTIONAL_SECTIONS,
     REQUIRED_SECTIONS,
+    SECTION_HINTS,
+    SECTION_QUESTIONS,
     Case,
     Document,
     Guide,
@@ -165,6 +167,7 @@ def read_case(doc: Document, vocabulary: Vocabulary, problems: list[Problem]) ->
                                     f"unknown section '## {section.title}'", section.title,
                                     closest(section.title,
                                             list(REQUIRED_SECTIONS + OPTIONAL_SECTIONS))))
+    _check_hints(doc, problems)
     listed = {t.slug for t in facets.get("wall", [])}
     if "walls" in mistyped or not isinstance(meta.get("walls"), list):
         listed = None  # the walls field is wrong itself: reported already
@@ -189,6 +192,38 @@ def read_case(doc: Document, vocabulary: Vocabulary, problems: list[Problem]) ->
         industry_detail=str(meta.get("industry_detail") or ""),
         facets=facets,
     )
+
+
+def _check_hints(doc: Document, problems: list[Problem]) -> None:
+    """解答の手がかり: a numbered list whose every number is a question of 考えてみよう."""
+    hints = doc.section(SECTION_HINTS)
+    if hints is None:
+        return
+    items = doc.numbered.get(SECTION_HINTS, [])
+    questions = {item.number for item in doc.numbered.get(SECTION_QUESTIONS, [])}
+    if not items:
+        problems.append(Problem(doc.path, hints.line, "section",
+                                f"'## {SECTION_HINTS}' needs a numbered list (1. …), one hint "
+                                f"per question of '## {SECTION_QUESTIONS}'"))
+        return
+    if not questions:
+        problems.append(Problem(doc.path, hints.line, "section",
+                                f"'## {SECTION_HINTS}' has no '## {SECTION_QUESTIONS}' with "
+                                "numbered questions to answer"))
+        return
+    seen: set[int] = set()
+    for item in items:
+        if item.number in seen:
+            problems.append(Problem(doc.path, item.line, SECTION_HINTS,
+                                    f"hint {item.number} is written twice", str(item.number)))
+        elif item.number not in questions:
+            problems.append(Problem(
+                doc.path, item.line, SECTION_HINTS,
+                f"hint {item.number} has no question {item.number} in '## {SECTION_QUESTIONS}' "
+                f"({len(questions)} questions)", str(item.number),
+                str(max(n for n in questions if n < item.number))
+                if any(n < item.number for n in questions) else None))
+        seen.add(item.number)
 
 
 def _check_title(doc: Document, problems: list[Problem]) -> None:

@@ -20,8 +20,10 @@ SECTION_APPROACH = "支援アプローチ"
 SECTION_CHANGE = "生まれた事業上の変化"
 SECTION_REQUEST = "当初の相談"
 SECTION_QUESTIONS = "考えてみよう"
+# Hints to compare one's own answers with, numbered like 考えてみよう; closed on the page.
+SECTION_HINTS = "解答の手がかり"
 REQUIRED_SECTIONS = (SECTION_CHALLENGE, SECTION_APPROACH, SECTION_CHANGE)
-OPTIONAL_SECTIONS = (SECTION_REQUEST, SECTION_QUESTIONS)
+OPTIONAL_SECTIONS = (SECTION_REQUEST, SECTION_QUESTIONS, SECTION_HINTS)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,13 @@ class Annotation:
     section: str | None
     # The reason given in `{anon="…"}`: this text is a deliberate anonymisation exception.
     allow: str | None = None
+    # The paragraph (or list item, table cell) it stands in as a reader gets it, where the
+    # annotated text is in it, and the text block before that paragraph in the same section
+    # (practice questions show a little context).
+    paragraph: str = ""
+    start: int = 0
+    end: int = 0
+    before: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,15 @@ class Section:
 
 
 @dataclass(frozen=True)
+class NumberedItem:
+    """A top-level item of a numbered list: `3. …` in 考えてみよう or 解答の手がかり."""
+
+    number: int
+    line: int
+    text: str
+
+
+@dataclass(frozen=True)
 class Heading:
     """A heading of a page, as its table of contents and its anchors know it."""
 
@@ -152,6 +170,8 @@ class Document:
     dialogues: list[Dialogue] = field(default_factory=list)
     teaching_notes: list[TeachingNote] = field(default_factory=list)
     texts: list[PublishedText] = field(default_factory=list)
+    # Section title -> its top-level numbered items (考えてみよう, 解答の手がかり …)
+    numbered: dict[str, list[NumberedItem]] = field(default_factory=dict)
 
     def section(self, title: str) -> Section | None:
         return next((s for s in self.sections if s.title == title), None)

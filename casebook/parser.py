@@ -15,6 +15,7 @@ this walk and `casebook.render` write, escaped in `casebook.html`.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -29,11 +30,14 @@ from markdown_it.token import Token
 from casebook.facets import ANNOTATION_KEYS
 from casebook.html import Markup, attrs, html, join
 from casebook.model import (
+    SECTION_HINTS,
+    SECTION_QUESTIONS,
     Annotation,
     Dialogue,
     Document,
     Heading,
     Link,
+    NumberedItem,
     PublishedText,
     Section,
     TeachingNote,
@@ -241,6 +245,11 @@ class _Walk:
     section_texts: list[str] = field(default_factory=list)
     section_items: list[str] = field(default_factory=list)
     list_items: int = 0  # how many list items the walk is inside
+    # The text of the last paragraph (list item, cell) of this section, for annotations'
+    # context; the numbered item being read; whether 解答の手がかり's <details> is open.
+    previous_text: str = ""
+    item: tuple[int, int, list[str]] | None = None
+    hints_open: bool = False
 
     @property
     def offset(self) -> int:
@@ -249,7 +258,8 @@ class _Walk:
     # --- blocks ---------------------------------------------------------------------------
 
     def document(self, tokens: Sequence[Token]) -> None:
-        self.doc.html = self.blocks(tokens)
+        body = self.blocks(tokens)
+        self.doc.html = body + self.close_hints()
         self.close_section()
 
     def blocks(self, tokens: Sequence[Token]) -> Markup:
@@ -269,6 +279,9 @@ class _Walk:
                     self.section_texts.append(rendered.text)
                     if self.list_items:
                         self.section_items.append(rendered.text.strip())
+                    self.previous_text = rendered.text
+                    if self.item is not None:
+                        self.item[2].append(rendered.text)
             elif kind in ("fence", "code_block"):
                 out.append(self.fence(token))
             elif kind == "hr":
@@ -285,9 +298,19 @@ class _Walk:
     def tag(self, token: Token, tokens: Sequence[Token], index: int) -> Markup:
         if token.hidden:  # a tight list's paragraph
             return Markup("")
+        numbered = (self.collect and self.section is not None and token.level == 1
+                    and token.type.startswith("list_item") and token.markup in (".", ")"))
+        if numbered and token.nesting == 1:
+            line = token.map[0] + self.offset if token.map else 0
+            self.item = (int(token.info), line, [])
         if token.nesting == -1:
-            return html("</{}>\n", Markup(token.tag))
+            answer = Markup("")
+            if numbered and self.item is not None:
+                answer = self.close_item()
+            return html("{}</{}>\n", answer, Markup(token.tag))
         values: dict[str, object] = {}
+        if numbered and self.section in (SECTION_QUESTIONS, SECTION_HINTS):
+            values["value"] = token.info  # hint 3 stays 3 when hint 2 is not written
         if token.tag == "ol" and token.attrGet("start") not in (None, 1, "1"):
             values["start"] = token.attrGet("start")
         if token.tag in ("th", "td") and token.attrGet("style"):
@@ -297,10 +320,35 @@ class _Walk:
         return html("<{}{}>{}", Markup(token.tag), attrs(values),
                     Markup("" if inline_next else "\n"))
 
+    def close_item(self) -> Markup:
+        """The numbered item just read, in the model; under a 考えてみよう question, a box to
+        write one's own answer in (kept in the browser by practice.js)."""
+        number, line, texts = self.item
+        self.item = None
+        self.doc.numbered.setdefault(self.section, []).append(
+            NumberedItem(number, line, "\n".join(texts)))
+        if self.section != SECTION_QUESTIONS:
+            return Markup("")
+        box = unique_id(f"cb-answer-{number}", self.anchors)
+        return html('<div class="cb-answer"><label for="{0}">あなたの考え（{1}）</label>'
+                    '<textarea id="{0}" class="cb-answer__box" rows="3" '
+                    'data-cb-answer="{2}#{1}"></textarea></div>\n',
+                    box, number, self.doc.uri)
+
+    def close_hints(self) -> Markup:
+        if not self.hints_open:
+            return Markup("")
+        self.hints_open = False
+        return Markup("</div></details>\n")
+
     def heading(self, token: Token, inline: Token) -> Markup:
         level = int(token.tag[1])
         line = token.map[0] + self.offset if token.map else 0
         rendered = self.inline(inline, heading=True)
+        before = Markup("")
+        if level == 2 and self.collect:
+            before = self.close_hints()
+            self.previous_text = ""
         if level == 1 and not self.doc.title and self.collect:
             self.doc.title, self.doc.title_line = rendered.text.strip(), line
             anchor = unique_id(heading_id(rendered.text), self.anchors)
@@ -312,7 +360,13 @@ class _Walk:
         anchor = unique_id(heading_id(rendered.text), self.anchors)
         if self.collect:
             self.doc.headings.append(Heading(level, anchor, rendered.text.strip(), line))
-        return heading_html(level, anchor, rendered.html)
+        after = Markup("")
+        if level == 2 and self.collect and self.section == SECTION_HINTS:
+            # Closed until the learner opens it: answers first, hints after.
+            self.hints_open = True
+            after = Markup('<details class="cb-hints"><summary>自分の考えを書いてから開く'
+                           '</summary><div class="cb-hints__body">\n')
+        return before + heading_html(level, anchor, rendered.html) + after
 
     def close_section(self) -> None:
         if not self.collect:
@@ -410,6 +464,8 @@ class _Walk:
         text: list[str] = []
         opened: list[_Open] = []
         exceptions: list[tuple[int, int]] = []  # raw offsets of {anon=…} parts
+        spans: list[tuple[int, int, int]] = []  # annotation index, raw start and end
+        before = self.previous_text
         for child in token.children or ():
             kind = child.type
             if kind == "text":
@@ -448,7 +504,10 @@ class _Walk:
                 raw = "".join(text)
                 if opened and opened[-1].allow:
                     exceptions.append((opened[-1].start, len(raw)))
+                start, count = opened[-1].start if opened else 0, len(self.doc.annotations)
                 out.append(self.annotation_close(opened, raw, heading))
+                if len(self.doc.annotations) > count:
+                    spans.append((count, start, len(raw)))
             else:
                 out.append(html("{}", child.content))
                 text.append(child.content)
@@ -456,6 +515,10 @@ class _Walk:
         plain, breaks, joiners = _join_lines(raw)
         allowed = tuple((_joined_offset(raw, start), _joined_offset(raw, end))
                         for start, end in exceptions)
+        for index, start, end in spans:
+            self.doc.annotations[index] = dataclasses.replace(
+                self.doc.annotations[index], paragraph=plain, before=before,
+                start=_joined_offset(raw, start), end=_joined_offset(raw, end))
         self.record(plain, first_line, "heading" if heading else "text", breaks, allowed)
         rendered = "".join(out)
         if joiners:

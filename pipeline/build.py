@@ -32,7 +32,9 @@ from pathlib import Path
 from casebook.library import Library
 from casebook.links import check_links
 from casebook.model import Case
+from casebook.moodle import moodle_files
 from casebook.pages import Cards, Page, case_page, guide_page, site_pages
+from casebook.practice import practice_files, practice_pages, practice_questions
 from casebook.prep import prep_index
 from casebook.prep_page import PREP_DATA
 from casebook.problems import CheckError, Problem, closest
@@ -101,6 +103,7 @@ class Build:
         self._related: dict[str, list[Related]] = {}  # each case's, as its page shows them
         self._cancelled: threading.Event | None = None  # serve: stops search_in_background
         self._search_thread: threading.Thread | None = None
+        self._practice: dict | None = None  # drill name -> questions (casebook/practice.py)
 
     @property
     def drafts(self) -> bool:
@@ -148,6 +151,7 @@ class Build:
                 return self._related[case.id]
 
             self.pages = site_pages(self.library, related, self.options.use_directory_urls)
+            self.pages += self.practice_pages()
             problems = check_links(self.library, self.pages, set(self.loaded.assets))
         if problems:
             raise CheckError(problems)
@@ -207,6 +211,12 @@ class Build:
             else:
                 pages.append(guide_page(result.guide, library, Cards(library, directory_urls)))
         return pages
+
+    def practice_pages(self) -> list[Page]:
+        """The drills' pages; their questions are kept for the JSON `finish` writes."""
+        self._practice = practice_questions(self.library)
+        return practice_pages(self.library, self.options.use_directory_urls, self._practice,
+                              moodle=self.options.practice_moodle)
 
     def related_finder(self) -> RelatedFinder:
         weights = {**DEFAULT_WEIGHTS, **self.options.related_weights}
@@ -306,7 +316,13 @@ class Build:
         """
         site_dir = Path(site_dir)
         messages = []
+        # The drills' questions in parts, and as Moodle XML (casebook/practice.py, moodle.py):
+        # from published cases only.
         outputs = {CASES_JSON: self.cases_json(), PREP_DATA: self.prep_data()}
+        outputs |= practice_files(self.library, self.options.use_directory_urls, self._practice)
+        if self.options.practice_moodle:
+            outputs |= moodle_files(self.library, self._practice,
+                                    self.options.use_directory_urls, self.options.site_url)
         if self._gate is not None:
             for path, data in outputs.items():
                 self._gate.check(path, data)

@@ -38,6 +38,7 @@ class BuildOptions:
     search_pagefind: bool = True
     search_pagefind_part_pages: int = 1000
     edition: str = "learner"
+    practice_moodle: bool = False
 
     def path(self, relative: str) -> Path:
         return self.root / relative
@@ -49,7 +50,7 @@ class BuildOptions:
 
 PLUGIN_OPTIONS = ("cases_dir", "taxonomy", "private_terms", "drafts", "related_limit",
                   "related_weights", "search_index_dir", "search_pagefind",
-                  "search_pagefind_part_pages", "edition")
+                  "search_pagefind_part_pages", "edition", "practice_moodle")
 SITE_OPTIONS = ("docs_dir", "site_dir", "use_directory_urls", "site_url")
 
 

@@ -33,3 +33,7 @@ class CasebookConfig(Config):
     """Index the built site with Pagefind for in-browser search."""
     search_pagefind_part_pages = c.Type(int, default=1000)
     """Pages Pagefind indexes at once (its memory grows with them); more are indexed in parts."""
+
+    practice_moodle = c.Type(bool, default=False)
+    """Also publish each practice drill as Moodle XML, linked from /practice/ (13 MB at 1,000
+    cases)."""

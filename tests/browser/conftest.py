@@ -71,6 +71,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site_url(site_dir: Path) -> Iterator[str]:
     """The built site served over HTTP on a free port of 127.0.0.1."""
+    yield from serve(site_dir)
+
+
+def serve(site_dir: Path) -> Iterator[str]:
+    """Serve a folder over HTTP on a free port of 127.0.0.1 while the generator runs."""
     handler = functools.partial(_QuietHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -110,3 +110,25 @@ def test_a_missing_address_gets_the_sites_404_page_with_its_look_and_search(
     assert "404" not in page.title()
     assert failed == [], failed
     assert visit.outside_requests() == []
+
+
+def test_a_drill_loads_its_questions_and_links_under_the_sub_path(visit: Visit) -> None:
+    failed: list[str] = []
+    visit.page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
+    visit.go("practice/wall/")
+    page = visit.page
+    page.wait_for_selector("[data-cb-question]:not([hidden])")
+    page.get_by_label("見えない", exact=True).check()
+    page.get_by_role("button", name="答え合わせ").click()
+    assert page.inner_text("[data-cb-feedback]").startswith("正解")
+    links = page.eval_on_selector_all("[data-cb-feedback] a", "els => els.map(a => a.href)")
+    assert len(links) == 2 and all(urlsplit(url).path.startswith(PREFIX) for url in links)
+    case = urlsplit(links[-1]).path
+    assert case in (f"{PREFIX}cases/a-parts/", f"{PREFIX}cases/b-shop/")
+    page.locator("[data-cb-feedback] a").last.click()
+    page.wait_for_load_state()
+    assert urlsplit(page.url).path == case
+    visit.go("practice/progress/")
+    assert page.locator("[data-cb-drill=wall] .cb-progress__count").inner_text() == \
+        "1 回中 1 回正解（100%）"
+    assert failed == [], failed
