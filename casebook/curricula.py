@@ -233,8 +233,8 @@ def read_curriculum(doc: Document, problems: list[Problem]) -> Curriculum | None
         reader.publish(objective, f"objectives[{index}]", "objectives")
 
     sessions = _sessions(reader, meta.get("sessions"))
-    if len(problems) > before:
-        return None
+    # Returned even with problems of its own, so that its references are checked too (all
+    # problems at once); a project with any problem builds nothing.
     return Curriculum(stem, doc, title, audience, description, objectives, sessions, status)
 
 
