@@ -12,7 +12,7 @@ from casebook.html import Markup, html, join
 from casebook.library import Library
 from casebook.model import SECTION_QUESTIONS, Case
 from casebook.pages import Cards, Page, _Writer
-from casebook.render import badge_html, case_link_html, kind_html
+from casebook.render import badge_html, kind_html
 
 TEACHING_NOTE_LABEL = "指導メモ（研修講師用）"
 
@@ -49,7 +49,7 @@ def curricula_index(library: Library, directory_urls: bool) -> Page:
             '</tr>', writer.href(curriculum.src_uri), curriculum.title,
             curriculum.audience or "—", duration(curriculum.total_minutes),
             len(curriculum.case_ids()), writer.href(curriculum.handout_uri)))
-    writer.add(html('<table class="cb-curricula">\n<thead>\n<tr>\n<th>カリキュラム</th>\n'
+    writer.add(html('<table>\n<thead>\n<tr>\n<th>カリキュラム</th>\n'
                     '<th>対象</th>\n<th style="text-align: right;">所要時間</th>\n'
                     '<th style="text-align: right;">事例数</th>\n<th>配布資料</th>\n</tr>\n'
                     '</thead>\n<tbody>\n{}\n</tbody>\n</table>\n', join("\n", rows)))
@@ -68,7 +68,7 @@ def time_plan(curriculum: Curriculum, library: Library, writer: _Writer, *,
                          '<td>{}</td>\n<td style="text-align: right;">{}</td>\n<td>{}</td>\n'
                          '</tr>', session.number, clock(session.start), clock(session.end),
                          name, session.minutes, aliases or "—"))
-    return html('<table class="cb-time-plan">\n<thead>\n<tr>\n'
+    return html('<table>\n<thead>\n<tr>\n'
                 '<th style="text-align: right;">No.</th>\n<th>時刻</th>\n<th>セッション</th>\n'
                 '<th style="text-align: right;">分</th>\n<th>事例</th>\n</tr>\n</thead>\n'
                 '<tbody>\n{}\n</tbody>\n<tfoot>\n<tr>\n<th colspan="3" scope="row">合計</th>\n'
@@ -197,7 +197,7 @@ def coverage_html(curriculum: Curriculum, library: Library, writer: _Writer) -> 
     summary = (html('<ul class="cb-coverage-summary">\n{}\n</ul>\n', join("\n", missing_lines))
                if missing_lines else Markup(""))
     return html('<p>本編の事例（代替事例を除く）が扱う語と、扱わない語です。</p>\n'
-                '<table class="cb-coverage">\n<thead>\n<tr>\n<th>区分</th>\n<th>扱う（事例）</th>\n'
+                '<table>\n<thead>\n<tr>\n<th>区分</th>\n<th>扱う（事例）</th>\n'
                 '<th>扱わない</th>\n</tr>\n</thead>\n<tbody>\n{}\n</tbody>\n</table>\n{}',
                 join("\n", rows), summary)
 
@@ -241,8 +241,8 @@ def handout_page(curriculum: Curriculum, library: Library, directory_urls: bool)
 def _case_text(case: Case, writer: _Writer) -> None:
     writer.add(Markup('<article class="cb-handout-case">\n'))
     writer.heading(3, f"{case.alias}: {case.title}", anchor=f"case-{case.id}")
-    writer.add(html('<p class="cb-handout-case-link">{} {}</p>\n', kind_html(case),
-                    case_link_html(case, writer.uri, writer.directory_urls)))
+    writer.add(html('<p class="cb-handout-case-link">{} <a href="{}">サイトの事例ページ</a></p>\n',
+                    kind_html(case), writer.href(case.src_uri)))
     if case.doc.intro:
         writer.add(_paragraphs(case.doc.intro))
     for section in case.doc.sections:
