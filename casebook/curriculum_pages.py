@@ -56,13 +56,11 @@ def curricula_index(library: Library, directory_urls: bool) -> Page:
     return writer.page("研修カリキュラム")
 
 
-def time_plan(curriculum: Curriculum, library: Library, writer: _Writer, *,
-              link_sessions: bool = True) -> Markup:
+def time_plan(curriculum: Curriculum, library: Library, writer: _Writer) -> Markup:
     """The time plan: each session's start and end from 0:00, minutes, cases; the total."""
     rows = []
     for session in curriculum.sessions:
-        name = (html('<a href="#{}">{}</a>', session_anchor(session), session.title)
-                if link_sessions else html("{}", session.title))
+        name = html('<a href="#{}">{}</a>', session_anchor(session), session.title)
         aliases = join("・", (c.alias for c in _cases(library, session.cases)))
         rows.append(html('<tr>\n<td style="text-align: right;">{}</td>\n<td>{}–{}</td>\n'
                          '<td>{}</td>\n<td style="text-align: right;">{}</td>\n<td>{}</td>\n'
@@ -215,7 +213,7 @@ def handout_page(curriculum: Curriculum, library: Library, directory_urls: bool)
     _summary(curriculum, writer, handout_link=False)
     _objectives(curriculum, writer)
     writer.heading(2, "時間配分", anchor="time-plan")
-    writer.add(time_plan(curriculum, library, writer, link_sessions=False))
+    writer.add(time_plan(curriculum, library, writer))
     guides = {g.src_uri: g for g in library.guides}
     for session in curriculum.sessions:
         writer.add(Markup('<section class="cb-handout-session">\n'))

@@ -37,6 +37,8 @@ KEY_PAGES = {
     "case": "cases/a-precision-parts/",
     "method-guide": "method/dialogue/",
     "matrix": "matrix/",
+    "curriculum": "curricula/intro-half-day/",
+    "handout": "handouts/intro-half-day/",
 }
 
 
