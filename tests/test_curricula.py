@@ -197,3 +197,95 @@ def test_the_check_command_reports_curriculum_problems(project: Project) -> None
     assert done.returncode == 1
     assert ("content/curricula/intro.md:12: cases: unknown case 'b-shopp' in session 2 "
             "「壁を見立てる」 — did you mean 'b-shop'?") in done.stdout + done.stderr
+
+
+# --- each other mistake, read as `casebook check` reads it (no build) -------------------------
+
+
+def _problems(project: Project, text: str, name: str = "intro") -> list[str]:
+    from pipeline.load import load
+    from pipeline.options import BuildOptions
+
+    _project(project)
+    project.write(f"content/curricula/{name}.md", text)
+    loaded = load(BuildOptions(project.root.resolve()), search=False)
+    assert loaded.library is None or not loaded.problems
+    return [str(p) for p in loaded.problems]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("status: published", "status: publish",
+     "intro.md:14: status: unknown status 'publish' — did you mean 'published'?"),
+    ("  - title: 伴走支援の考え方\n    minutes: 30\n",
+     "  - title: 伴走支援の考え方\n    minutes: 30\n    minutes_: 5\n",
+     "intro.md:9: minutes_: unknown field in session 1 — did you mean 'minutes'?"),
+    ("    minutes: 60\n", "    minutes: 7.5\n",
+     "intro.md:11: minutes: expected a whole number of minutes in session 2 「壁を見立てる」, "
+     "got '7.5'"),
+    ("    minutes: 60\n", "    minutes: -15\n",
+     "intro.md:11: minutes: must be more than 0 in session 2 「壁を見立てる」, got -15"),
+    ("    cases: [a-parts, b-shop]", "    cases: a-parts",
+     "intro.md:12: cases: expected a list such as [a-parts] in session 2 「壁を見立てる」"),
+    ("    alternates: [c-farm]", "    alternates: [c-farm, b-shop]",
+     "intro.md:13: alternates: 'b-shop' is both a case and an alternate in session 2"),
+    ("objectives:\n  - 課題", "objectives: 課題",
+     "intro.md:4: objectives: expected a list such as [課題"),
+    ("sessions:\n", "sessions: 3\nsessions_old:\n",
+     "intro.md:6: sessions: expected a list of sessions"),
+    ("---\n本文", "---\n# 別の題\n\n本文",
+     "intro.md:2: title: the title differs from the H1 on line 16"),
+    ("  - title: 伴走支援の考え方\n", "  - minutes_only: true\n",
+     "intro.md:7: title: session 1 has no title"),
+])
+def test_each_curriculum_mistake_names_file_line_field_and_value(
+        project: Project, old: str, new: str, expected: str) -> None:
+    assert old in CURRICULUM
+    found = _problems(project, CURRICULUM.replace(old, new, 1))
+    assert any(expected in line for line in found), "\n".join(found)
+    assert all(line.startswith("content/curricula/intro.md:") for line in found), found
+
+
+def test_a_draft_guide_in_a_published_curriculum_is_reported(project: Project) -> None:
+    project.write("content/method/draft.md", "---\nstatus: draft\n---\n# 下書き\n\n本文。\n")
+    found = _problems(project, CURRICULUM.replace("[method/index.md]", "[method/draft.md]"))
+    assert ("content/curricula/intro.md:9: guides: guide 'method/draft.md' is a draft in "
+            "session 1 「伴走支援の考え方」: a published curriculum cannot use it") in found
+
+
+def test_a_draft_curriculum_may_use_a_draft_case(project: Project) -> None:
+    project.case("z-draft", alias="Z社", status="draft")
+    text = CURRICULUM.replace("[c-farm]", "[z-draft]").replace("status: published",
+                                                                "status: draft")
+    assert _problems(project, text) == []
+
+
+def test_a_curriculum_in_a_subfolder_or_with_a_bad_name_is_refused(project: Project) -> None:
+    found = _problems(project, CURRICULUM, name="2024/Intro")
+    assert any("curricula/2024/Intro.md:1: file: the file name 'Intro'" in f for f in found)
+    assert any("a curriculum must be directly in curricula/" in f for f in found)
+
+
+def test_identifying_details_in_a_curriculum_are_found_teaching_notes_included(
+        project: Project) -> None:
+    text = CURRICULUM.replace(
+        "    minutes: 30\n",
+        "    minutes: 30\n    description: 連絡は 03-1234-5678 へ\n"
+        "    teaching_note: 講師の連絡先は 090-1234-5678\n", 1)
+    found = _problems(project, text)
+    assert any(f.startswith("content/curricula/intro.md:9: anonymization:") and "03-1234-5678"
+               in f for f in found), found
+    assert any(f.startswith("content/curricula/intro.md:10: anonymization:") and
+               "in a teaching note" in f for f in found), found
+
+
+def test_a_broken_case_file_is_not_also_reported_as_unknown(project: Project) -> None:
+    _project(project)
+    broken = project.root / "cases" / "b-shop.md"
+    broken.write_text(broken.read_text("utf-8").replace("walls: [見えない]", "walls: [見えな]"),
+                      "utf-8")
+    from pipeline.load import load
+    from pipeline.options import BuildOptions
+
+    found = [str(p) for p in load(BuildOptions(project.root.resolve()), search=False).problems]
+    assert any("cases/b-shop.md" in f and "見えな" in f for f in found), found
+    assert not any("unknown case 'b-shop'" in f for f in found), found
