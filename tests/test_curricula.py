@@ -289,3 +289,27 @@ def test_a_broken_case_file_is_not_also_reported_as_unknown(project: Project) ->
     found = [str(p) for p in load(BuildOptions(project.root.resolve()), search=False).problems]
     assert any("cases/b-shop.md" in f and "見えな" in f for f in found), found
     assert not any("unknown case 'b-shop'" in f for f in found), found
+
+
+def test_the_authoring_page_example_is_a_valid_curriculum_of_this_repository(
+        tmp_path) -> None:
+    """A trainer who copies the example from 事例の書き方 gets a curriculum that builds."""
+    import shutil
+
+    from pipeline.build import Build
+    from pipeline.options import BuildOptions
+    from tests.conftest import REPO
+
+    authoring = (REPO / "content" / "authoring.md").read_text("utf-8")
+    part = authoring[authoring.index("## 研修カリキュラムを書く"):]
+    example = re.search(r"```yaml\n(---\n.*?\n---\n.*?)\n```", part, re.S).group(1)
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "cases", root / "cases")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    (root / "content" / "curricula" / "from-the-authoring-page.md").write_text(example, "utf-8")
+    build = Build(BuildOptions(root, search_index_dir=str(tmp_path / "index")), command="check")
+    pages = {page.src_uri: page for page in build.prepare()}
+    page = pages["curricula/from-the-authoring-page.md"]
+    assert "課題設定型伴走支援 入門（半日）" in page.title
+    assert "代替事例（差し替え用）" in text_of(str(page.html))
