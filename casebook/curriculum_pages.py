@@ -185,9 +185,10 @@ def coverage_html(curriculum: Curriculum, library: Library, writer: _Writer) -> 
                                               writer.directory_urls),
                                    join("・", (c.alias for c in using)))
                               for term, using in found.covered)) or Markup("—")
-        missing = join("、", (t.label for t in found.missing)) or Markup("なし")
-        rows.append(html('<tr>\n<th scope="row">{}</th>\n<td>{}</td>\n'
-                         '<td class="cb-coverage-missing">{}</td>\n</tr>',
+        missing = (html('<span class="cb-coverage-missing">{}</span>',
+                        join("、", (t.label for t in found.missing)))
+                   if found.missing else Markup("なし"))
+        rows.append(html('<tr>\n<th scope="row">{}</th>\n<td>{}</td>\n<td>{}</td>\n</tr>',
                          facet.label, covered, missing))
         if found.missing:
             missing_lines.append(html("<li>このカリキュラムで扱わない{}: {}</li>",
