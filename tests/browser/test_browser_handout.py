@@ -4,6 +4,7 @@ break, the case texts there, and nothing of the site's navigation, header or sea
 from __future__ import annotations
 
 import re
+import zlib
 
 import pytest
 
@@ -26,6 +27,35 @@ def _pages(pdf: bytes) -> list[tuple[float, float]]:
         boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\][^>]*?/Type\s*"
                            rb"/Page\b(?!s)", pdf, re.S)
     return [(float(w), float(h)) for w, h in boxes]
+
+
+def _outline(pdf: bytes) -> list[str]:
+    """The titles of a tagged PDF's outline (its bookmarks: every heading that was printed),
+    read from chromium's compressed object streams."""
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n", pdf):
+        end = pdf.find(b"endstream", match.end())
+        try:
+            parts.append(zlib.decompress(pdf[match.end():end]))
+        except zlib.error:
+            continue
+    return [bytes.fromhex(m.group(1).decode()).decode("utf-16-be")
+            for part in parts for m in re.finditer(rb"/Title\s*<FEFF([0-9A-Fa-f]*)>", part)]
+
+
+def test_printed_pdf_has_every_case_and_its_sections(desktop: Visit) -> None:
+    desktop.go(HANDOUT)
+    titles = _outline(desktop.page.pdf(format="A4", outline=True, tagged=True))
+    for heading in ("A社: 場当たり的な経営から、5年後の成長目標を社全体で共有する経営へ",
+                    "B社: 属人的経営から組織的経営へ ― 次世代の経営チームが中期事業計画を描く",
+                    "C社: 「鶏と卵」の状態を越えて、スーパーの本格再開を決断する",
+                    "D社: 【演習】受発注のＤＸに現場がついてこない食品卸売業"):
+        assert heading in titles, (heading, titles)
+    cases = [t for t in titles if re.match(r"[A-Z]社: ", t)]
+    assert len(cases) == 7  # E, M, A, B, C, D, G: the sessions' cases (alternates are only named)
+    assert titles.count("設定された課題") == len(cases)
+    assert titles.count("考えてみよう") == len(cases)
+    assert not any("指導メモ" in t for t in titles)
 
 
 def test_handout_prints_on_a4_one_session_per_page_break(desktop: Visit) -> None:
