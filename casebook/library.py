@@ -6,11 +6,11 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from casebook.model import Case, Guide
-
-if TYPE_CHECKING:
-    from casebook.curricula import Curriculum, Session
 from casebook.problems import closest
 from casebook.vocabulary import Term, Vocabulary
+
+if TYPE_CHECKING:  # curricula.py imports the model only; the library holds what it makes
+    from casebook.curricula import Curriculum, Session
 
 
 class Library:
