@@ -213,6 +213,12 @@ def handout_page(curriculum: Curriculum, library: Library, directory_urls: bool)
                     writer.href(curriculum.src_uri)))
     _summary(curriculum, writer, handout_link=False)
     _objectives(curriculum, writer)
+    # The curriculum's own text from the model (its teaching notes are not in it).
+    if curriculum.doc.intro:
+        writer.add(_paragraphs(curriculum.doc.intro))
+    for section in curriculum.doc.sections:
+        writer.heading(2, section.title)
+        writer.add(_paragraphs(section.text))
     writer.heading(2, "時間配分", anchor="time-plan")
     writer.add(time_plan(curriculum, library, writer))
     guides = {g.src_uri: g for g in library.guides}

@@ -116,6 +116,7 @@ def test_handout_has_every_case_text_and_question_one_session_per_section(
         assert f"{alias}の経営者に、最初にどんな問いかけをしますか。" in second
     assert "目標年商を達成した。" in second and "5年後、どんな会社になっていたいですか。" in second
     assert "代替事例（差し替え用）: C社" in second
+    assert "本文（ねらい、進め方の説明）" in text_of(html[:html.index("cb-handout-session")])
 
 
 def test_a_draft_curriculum_is_not_built(project: Project) -> None:
