@@ -1,11 +1,12 @@
 # make serve — set everything up, build the site and serve it at http://127.0.0.1:8000
+# make trainer — build the trainer edition (teaching notes) and serve it at http://127.0.0.1:8001
 # make test  — set everything up (Python, Debian and npm packages) and run the whole suite
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 APT    := chromium fonts-noto-cjk default-jre-headless
 
-.PHONY: serve build test check system-deps node-deps bench clean
+.PHONY: serve build trainer test check system-deps node-deps bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -19,6 +20,11 @@ build: $(STAMP)
 
 serve: $(STAMP)
 	$(VENV)/bin/mkdocs serve -a 127.0.0.1:8000  # builds first, then serves
+
+# The trainer edition (mkdocs.trainer.yml): site-trainer/, never inside site/.
+trainer: $(STAMP)
+	$(VENV)/bin/mkdocs build -f mkdocs.trainer.yml
+	$(VENV)/bin/mkdocs serve -f mkdocs.trainer.yml -a 127.0.0.1:8001
 
 check: $(STAMP)
 	$(VENV)/bin/casebook check
@@ -43,4 +49,4 @@ bench: $(STAMP)
 	$(PY) bench/search.py
 
 clean:
-	rm -rf site .casebook-index .pytest_cache
+	rm -rf site site-trainer .casebook-index .casebook-index-trainer .pytest_cache

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from casebook.model import Case, Guide
 from casebook.problems import closest
 from casebook.vocabulary import Term, Vocabulary
+
+if TYPE_CHECKING:  # curricula.py imports the model only; the library holds what it makes
+    from casebook.curricula import Curriculum, Session
 
 
 class Library:
@@ -18,6 +22,7 @@ class Library:
         cases: list[Case],
         guides: list[Guide],
         drafts: list[Case] | None = None,
+        curricula: list[Curriculum] | None = None,
     ) -> None:
         self.vocabulary = vocabulary
         self.cases = sorted(cases, key=lambda c: (c.kind != "precedent", c.alias, c.id))
@@ -25,6 +30,7 @@ class Library:
         # Draft cases seen while reading, whether or not this library includes them.
         self.drafts = drafts or []
         self._by_id = {c.id: c for c in self.cases}
+        self.curricula = sorted(curricula or [], key=lambda c: (c.is_draft, c.title, c.id))
         self._by_term: dict[tuple[str, str], list[Case]] = defaultdict(list)
         for case in self.cases:
             for facet, terms in case.facets.items():
@@ -49,6 +55,12 @@ class Library:
             raise KeyError(
                 f"no case '{case_id}'" + (f" — did you mean '{hint}'?" if hint else "")
             ) from None
+
+    def curricula_using(self, case_id: str) -> list[tuple[Curriculum, Session, bool]]:
+        """(curriculum, session, as an alternate) for each session that uses the case."""
+        return [(curriculum, session, case_id not in session.cases)
+                for curriculum in self.curricula for session in curriculum.sessions
+                if case_id in session.cases or case_id in session.alternates]
 
     def cases_with(self, term: Term) -> list[Case]:
         return self._by_term.get((term.facet, term.slug), [])

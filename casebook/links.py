@@ -21,6 +21,7 @@ def check_links(library: Library, pages: list[Page], assets: set[str]) -> list[P
     problems = []
     documents: list[Document] = [g.doc for g in library.guides if not g.is_draft]
     documents += [c.doc for c in library.cases if not c.is_draft]
+    documents += [c.doc for c in library.curricula if not c.is_draft]
     for doc in documents:
         for link in doc.links:
             target = link.target or doc.uri

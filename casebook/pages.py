@@ -328,6 +328,13 @@ def case_page(case: Case, library: Library, related: list[Related],
         writer.add(html("<ul>\n{}\n</ul>\n", join("\n", (
             html('<li><a href="{}">{}</a></li>', writer.href(g.src_uri), g.title)
             for g in guides))))
+    using = library.curricula_using(case.id)
+    if using:
+        writer.heading(2, "この事例を使う研修カリキュラム", anchor="curricula")
+        writer.add(html('<ul class="cb-used-in">\n{}\n</ul>\n', join("\n", (
+            html('<li><a href="{}">{}</a> — {}. {}{}</li>', writer.href(c.src_uri), c.title,
+                 s.number, s.title, "（代替事例）" if alternate else "")
+            for c, s, alternate in using))), searchable=False)
     if related:
         writer.heading(2, "関連する事例", anchor="related")
         items = join("\n", (html('<li>{}<br><span class="cb-related-reason">{}</span></li>',

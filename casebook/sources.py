@@ -181,17 +181,24 @@ def load_front_matter(raw: str | None, display: str, problems: list[Problem]) ->
 
 
 def node_lines(node: yaml.MappingNode, *, first_line: int) -> dict[str, int]:
-    """Each key's line, and `key[i]` / `key.sub` for list items and sub-keys."""
+    """Each key's line, and `key[i]` / `key.sub` for list items and sub-keys, at any depth
+    (`sessions[0].cases[1]`)."""
     lines: dict[str, int] = {}
+    stack: list[tuple[str, yaml.Node]] = []
     for key_node, value_node in node.value:
         key = str(key_node.value)
         lines[key] = key_node.start_mark.line + first_line
+        stack.append((key, value_node))
+    while stack:
+        path, value_node = stack.pop()
         if isinstance(value_node, yaml.SequenceNode):
             for index, item in enumerate(value_node.value):
-                lines[f"{key}[{index}]"] = item.start_mark.line + first_line
+                lines[f"{path}[{index}]"] = item.start_mark.line + first_line
+                stack.append((f"{path}[{index}]", item))
         elif isinstance(value_node, yaml.MappingNode):
-            for sub_key, _ in value_node.value:
-                lines[f"{key}.{sub_key.value}"] = sub_key.start_mark.line + first_line
+            for sub_key, sub_value in value_node.value:
+                lines[f"{path}.{sub_key.value}"] = sub_key.start_mark.line + first_line
+                stack.append((f"{path}.{sub_key.value}", sub_value))
     return lines
 
 

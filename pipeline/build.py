@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from casebook.curriculum_pages import curriculum_pages
 from casebook.library import Library
 from casebook.links import check_links
 from casebook.model import Case
@@ -152,6 +153,9 @@ class Build:
 
             self.pages = site_pages(self.library, related, self.options.use_directory_urls)
             self.pages += self.practice_pages()
+            self.pages += curriculum_pages(self.library, Cards(self.library,
+                                                               self.options.use_directory_urls),
+                                           trainer=self.options.trainer)
             problems = check_links(self.library, self.pages, set(self.loaded.assets))
         if problems:
             raise CheckError(problems)
@@ -201,7 +205,7 @@ class Build:
             else:  # a new id, or a page this build did not publish (a draft)
                 return []
         library = Library(library.vocabulary, list(cases.values()), list(guides.values()),
-                          drafts=library.drafts)
+                          drafts=library.drafts, curricula=library.curricula)
         directory_urls = self.options.use_directory_urls
         pages = []
         for result in results:

@@ -154,7 +154,7 @@ def run_check(args: argparse.Namespace) -> int:
     library = build.library
     drafts = sum(1 for c in library.cases if c.is_draft)
     say(f"ok: {len(library.cases)} cases ({drafts} drafts), {len(library.guides)} guides, "
-        "no problems found")
+        f"{len(library.curricula)} curricula, no problems found")
     return 0
 
 

@@ -25,6 +25,8 @@ from pathlib import Path, PurePosixPath
 
 from casebook.anonymize import exceptions, find_private_terms, load_private_terms, scan
 from casebook.checks import check_unique_ids, read_case, read_guide
+from casebook.curricula import FOLDER as CURRICULA_FOLDER
+from casebook.curricula import Curriculum, check_references, read_curriculum
 from casebook.library import Library
 from casebook.model import Case, Document, Guide, PublishedText
 from casebook.parser import ParseOptions, parse_document
@@ -49,7 +51,7 @@ class FileJob:
     path: Path
     display: str  # cases/x.md, content/method/index.md
     uri: str  # its page in the site: cases/x.md, method/index.md
-    kind: str  # "case" or "guide"
+    kind: str  # "case", "guide" or "curriculum" (content/curricula/…)
 
 
 @dataclass
@@ -70,6 +72,7 @@ class FileResult:
     problems: list[Problem]
     case: Case | None = None
     guide: Guide | None = None
+    curriculum: Curriculum | None = None
     search: SearchData = field(default_factory=SearchData)
 
 
@@ -148,7 +151,8 @@ def discover(options: BuildOptions) -> Found:
             found.unpublished.append(rel)
         elif path.suffix.lower() in PAGE_SUFFIXES:
             uri = str(PurePosixPath(rel).with_suffix(".md"))
-            found.jobs.append(FileJob(path, display, uri, "guide"))
+            kind = "curriculum" if rel.startswith(f"{CURRICULA_FOLDER}/") else "guide"
+            found.jobs.append(FileJob(path, display, uri, kind))
             if uri != rel:
                 found.unpublished.append(rel)  # published under its .md name
         elif path.suffix.lower() in ASSET_SUFFIXES:
@@ -273,19 +277,27 @@ def load(options: BuildOptions, *, drafts: bool = False, anonymity: bool = True,
                                      private_terms)
     cases: list[Case] = []
     guides: list[Guide] = []
+    curricula: list[Curriculum] = []
     for result in results:
         problems += result.problems
         if result.case is not None:
             cases.append(result.case)
         if result.guide is not None:
             guides.append(result.guide)
+        if result.curriculum is not None:
+            curricula.append(result.curriculum)
     check_unique_ids(cases, problems)
+    unreadable = frozenset(PurePosixPath(r.job.uri).stem if r.job.kind == "case" else r.job.uri
+                           for r in results if r.case is None and r.guide is None
+                           and r.curriculum is None)
+    check_references(curricula, cases, guides, problems, unreadable=unreadable)
     library = None
     if not problems:
         published = [c for c in cases if drafts or not c.is_draft]
         guides = [g for g in guides if drafts or not g.is_draft]
         library = Library(vocabulary, published, guides,
-                          drafts=[c for c in cases if c.is_draft])
+                          drafts=[c for c in cases if c.is_draft],
+                          curricula=[c for c in curricula if drafts or not c.is_draft])
     return Loaded(library, vocabulary, problems, warnings, results, assets, unpublished,
                   private_terms)
 
@@ -396,6 +408,8 @@ def _read_job(job_data: tuple[FileJob, bytes]) -> FileResult:
     result = FileResult(job, problems)
     if job.kind == "case":
         result.case = read_case(doc, context.vocabulary, problems)
+    elif job.kind == "curriculum":
+        result.curriculum = read_curriculum(doc, problems)
     else:
         result.guide = read_guide(doc, context.vocabulary, problems)
     allowed = _allowed(doc, problems)

@@ -40,6 +40,8 @@ KEY_PAGES = {
     # The form with a prep sheet made (the sheet is written by prep.js).
     "prep": "prep/?industry=i-wholesale-retail&theme=dx&text=%E7%A4%BE%E5%93%A1%E3%81%8C"
             "IT%E3%81%AB%E5%BC%B1%E3%81%84",
+    "curriculum": "curricula/intro-half-day/",
+    "handout": "handouts/intro-half-day/",
 }
 
 
