@@ -14,6 +14,7 @@ PAGES = {
     "case-index": "cases/",
     "industries": "industries/",
     "themes": "themes/",
+    "vocabulary": "vocabulary/",
 }
 
 

@@ -110,7 +110,7 @@ def test_slash_opens_search_and_escape_closes_it(desktop: Visit) -> None:
 
 
 def test_closing_search_returns_focus_to_its_button(desktop: Visit) -> None:
-    desktop.go("walls/mienai/")
+    desktop.go("method/walls/mienai/")
     page = desktop.page
     page.focus("[data-cb-search-open]")
     page.keyboard.press("Enter")

@@ -1,0 +1,137 @@
+"""What a reader meets on the way through the site (issue 14): one page per term, no empty
+pages, a matrix that works on a 360 px phone, plain menus and page footers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.browser.conftest import Visit, _visit
+
+pytestmark = pytest.mark.browser
+
+NARROW = {"width": 360, "height": 740}
+WALLS = ["見えない", "向き合わない", "実行できない", "付いてこない", "足りない"]
+
+
+@pytest.fixture
+def narrow(browser, site_url: str) -> Iterator[Visit]:
+    """A 360 px wide phone tab, the narrowest the issue's readers used."""
+    yield from _visit(browser, site_url, NARROW)
+
+
+def _path(visit: Visit) -> str:
+    return visit.page.evaluate("location.pathname + location.hash")
+
+
+def test_a_wall_badge_in_a_case_leads_to_the_walls_explanation_then_its_cases(
+        desktop: Visit) -> None:
+    desktop.go("cases/ex-food-wholesale-dx/")
+    page = desktop.page
+    with page.expect_navigation(url="**/method/walls/tsuitekonai/"):
+        page.click(".cb-case-card .cb-badge--wall >> text=付いてこない")
+    page.wait_for_load_state()
+    assert _path(desktop) == "/method/walls/tsuitekonai/"
+    assert page.inner_text("h1").startswith("付いてこない ― 自己変革への壁④")
+    article = page.inner_text("article")
+    assert article.index("ヒアリングでのサイン") < article.index("「付いてこない」の事例")
+    cases = page.locator("#cases-wall-tsuitekonai ~ .cb-cards .cb-card-title")
+    assert any("D社" in text for text in cases.all_inner_texts())
+
+
+def test_a_skill_badge_leads_to_its_column_of_the_dialogue_guide(desktop: Visit) -> None:
+    desktop.go("cases/ex-food-wholesale-dx/")
+    page = desktop.page
+    with page.expect_navigation(url="**/method/dialogue/#cases-skill-keicho"):
+        page.click("article .cb-badge--skill >> text=傾聴 >> nth=0")
+    page.wait_for_load_state()
+    head = page.locator("#cases-skill-keicho")
+    assert head.inner_text() == "傾聴"
+    top = head.bounding_box()["y"]
+    assert 0 <= top < desktop.page.viewport_size["height"], "the column head is not on screen"
+
+
+def test_the_dialogue_guide_lists_each_case_once_in_one_table(desktop: Visit) -> None:
+    desktop.go("method/dialogue/")
+    page = desktop.page
+    assert page.locator("article .cb-card").count() == 0
+    rows = page.locator("table.cb-explained tbody tr")
+    names = [row.locator("td >> nth=0").inner_text().split(" ")[0]
+             for row in rows.all()]
+    assert len(names) >= 5 and len(names) == len(set(names)), names
+    height = page.evaluate("document.scrollingElement.scrollHeight")
+    assert height < 4500, f"the dialogue guide is {height} px tall"
+
+
+def test_a_search_for_a_head_count_lands_on_no_empty_page(desktop: Visit) -> None:
+    desktop.go()
+    results = desktop.search("30人")
+    assert results, "the search found nothing: this test would check nothing"
+    for result in results:
+        desktop.page.goto(desktop.base + result.url.lstrip("/").split("#")[0].split("../")[-1])
+        text = desktop.page.inner_text("article")
+        assert "該当する事例はまだありません" not in text, f"{result.url} has no case"
+    assert desktop.page.request.get(desktop.base + "employees/301-plus/").status == 404
+
+
+def test_facet_overviews_list_only_terms_with_cases(desktop: Visit) -> None:
+    desktop.go("prefectures/")
+    page = desktop.page
+    links = page.locator("article table a")
+    assert 0 < links.count() < 20
+    for name in links.all_inner_texts():
+        assert name.endswith(("都", "道", "府", "県")), name
+    assert "分類の語の一覧" in page.inner_text("article")
+    page.click("article >> text=分類の語の一覧")
+    page.wait_for_load_state()
+    article = page.inner_text("article")
+    assert "沖縄県" in article and "北海道" in article  # the whole vocabulary is there
+
+
+def test_matrix_fits_a_360px_phone_and_its_numbers_lead_to_the_cases(narrow: Visit) -> None:
+    narrow.go("matrix/")
+    page = narrow.page
+    narrow.screenshot("matrix-360", full_page=False)
+    width = page.evaluate("[document.scrollingElement.scrollWidth, innerWidth]")
+    assert width[0] <= width[1], f"the matrix page is {width[0]} px wide on a 360 px phone"
+    table = page.locator("table.cb-matrix").bounding_box()
+    assert table["x"] >= 0 and table["x"] + table["width"] <= 360
+    heads = page.locator("table.cb-matrix thead th.cb-matrix-wall")
+    assert heads.all_inner_texts() == WALLS or \
+        [t.replace("\n", "") for t in heads.all_inner_texts()] == WALLS
+    for box in (h.bounding_box() for h in heads.all()):
+        assert 0 <= box["x"] and box["x"] + box["width"] <= 360
+    height = page.evaluate("document.scrollingElement.scrollHeight")
+    assert height < 4000, f"the matrix page is {height} px tall"
+    number = page.locator("table.cb-matrix td a").first
+    target = number.get_attribute("href")
+    count = int(number.inner_text())
+    number.click()
+    page.wait_for_function("h => location.hash === h", arg=target)
+    entry = page.locator(f"dt{target} + dd li")
+    assert entry.count() == count
+    with page.expect_navigation(url="**/cases/**"):
+        entry.first.locator("a").click()
+    assert page.locator(".cb-case-card").count() == 1
+
+
+def test_the_menu_names_the_model_overview_and_guides_have_next_links(desktop: Visit) -> None:
+    desktop.go("method/dialogue/")
+    page = desktop.page
+    nav = page.locator(".md-nav--primary")
+    assert nav.locator("a >> text=モデルの全体像").count() >= 1
+    footer = page.locator("nav.md-footer__inner")
+    assert footer.inner_text().startswith("前\n")  # Material's Japanese 前へ / 次へ labels
+    assert "モデルの全体像" in footer.locator(".md-footer__link--prev").inner_text()
+
+
+def test_the_five_walls_overview_gives_each_wall_one_meaning(desktop: Visit) -> None:
+    desktop.go("method/walls/")
+    rows = desktop.page.locator("article table >> nth=0").locator("tbody tr")
+    assert rows.count() == 5
+    for wall, row in zip(WALLS, rows.all(), strict=True):
+        cells = row.locator("td").all_inner_texts()
+        assert cells[1] == wall and len(cells[2]) >= 8, cells
+    article = desktop.page.inner_text("article")
+    assert "未検証" not in article and "編集部注" in article
