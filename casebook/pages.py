@@ -344,15 +344,15 @@ def case_index(library: Library, directory_urls: bool) -> Page:
         for case in cases:
             def badges(facet: str, case: Case = case) -> Markup:
                 return badges_html(case.terms(facet), vocabulary, writer.uri, directory_urls)
-            cells = join("", (html("<td>{}</td>", badges(facet))
-                              for facet in CASE_INDEX_COLUMNS))
+            cells = join("", (html('<td data-label="{}">{}</td>', vocabulary[facet].label,
+                                   badges(facet)) for facet in CASE_INDEX_COLUMNS))
             rows.append(html("<tr><td>{}</td>{}</tr>",
                              case_link_html(case, writer.uri, directory_urls), cells))
         header = join("", (html("<th>{}</th>", vocabulary[facet].label)
                            for facet in CASE_INDEX_COLUMNS))
         writer.heading(2, f"{label}（{len(cases)}件）")
-        writer.add(html("<table>\n<thead><tr><th>事例</th>{}</tr></thead>\n<tbody>\n{}\n"
-                        "</tbody>\n</table>\n", header, join("\n", rows)))
+        writer.add(html('<table class="cb-case-index">\n<thead><tr><th>事例</th>{}</tr></thead>'
+                        '\n<tbody>\n{}\n</tbody>\n</table>\n', header, join("\n", rows)))
     return writer.page("事例一覧", searchable=False)
 
 

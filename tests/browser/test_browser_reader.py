@@ -135,3 +135,49 @@ def test_the_five_walls_overview_gives_each_wall_one_meaning(desktop: Visit) -> 
         assert cells[1] == wall and len(cells[2]) >= 8, cells
     article = desktop.page.inner_text("article")
     assert "未検証" not in article and "編集部注" in article
+
+
+# Every badge in a case's text that closing punctuation follows: the badge's last line box and
+# the punctuation's first character, as [label, top of badge, top of punctuation].
+_BADGE_THEN_PUNCTUATION = """() => {
+  const out = [];
+  for (const badge of document.querySelectorAll("article mark.cb-annot + .cb-badge")) {
+    const next = badge.nextSibling;
+    if (!next || next.nodeType !== 3 || !/^[。、」）]/.test(next.textContent)) continue;
+    const range = document.createRange();
+    range.setStart(next, 0);
+    range.setEnd(next, 1);
+    const boxes = badge.getClientRects();
+    out.push([badge.textContent, Math.round(boxes[boxes.length - 1].top),
+              Math.round(range.getBoundingClientRect().top)]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("case", ["ex-restaurant-cashflow", "ex-food-wholesale-dx",
+                                  "ex-care-staffing"])
+@pytest.mark.parametrize("device", ["narrow", "desktop"])
+def test_closing_punctuation_stays_on_the_line_of_its_badge(
+        request: pytest.FixtureRequest, device: str, case: str) -> None:
+    visit: Visit = request.getfixturevalue(device)
+    visit.go(f"cases/{case}/")
+    found = visit.page.evaluate(_BADGE_THEN_PUNCTUATION)
+    assert found, "no badge followed by punctuation: this test would check nothing"
+    stranded = [(label, badge, mark) for label, badge, mark in found if abs(badge - mark) > 4]
+    assert not stranded, f"punctuation starts a new line after badges {stranded}"
+
+
+def test_the_case_index_is_cards_on_a_phone(narrow: Visit) -> None:
+    narrow.go("cases/")
+    page = narrow.page
+    narrow.screenshot("case-index-360", full_page=False)
+    assert not page.locator("table.cb-case-index thead").first.is_visible()
+    row = page.locator("table.cb-case-index tbody tr").first
+    box = row.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    title = row.locator("td >> nth=0").bounding_box()
+    assert title["width"] > 280, f"the title has {title['width']} px: wrapped every few characters"
+    labels = row.evaluate("""tr => [...tr.querySelectorAll('td[data-label]')].map(
+        td => getComputedStyle(td, '::before').content)""")
+    assert labels == ['"業種："', '"壁："', '"アプローチ："']
