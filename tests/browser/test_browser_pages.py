@@ -15,6 +15,8 @@ PAGES = {
     "industries": "industries/",
     "themes": "themes/",
     "vocabulary": "vocabulary/",
+    "glossary": "glossary/",
+    "about": "about/",
 }
 
 

@@ -181,3 +181,41 @@ def test_the_case_index_is_cards_on_a_phone(narrow: Visit) -> None:
     labels = row.evaluate("""tr => [...tr.querySelectorAll('td[data-label]')].map(
         td => getComputedStyle(td, '::before').content)""")
     assert labels == ['"業種："', '"壁："', '"アプローチ："']
+
+
+GLOSSARY = ["課題設定型", "腹落ち", "自走化", "内発的動機づけ", "官民合同チーム",
+            "ロカベン（ローカルベンチマーク）"]
+
+
+def test_the_glossary_quotes_the_source_and_links_each_explanation(desktop: Visit) -> None:
+    desktop.go()
+    page = desktop.page
+    page.click(".md-nav--primary a >> text=用語集")
+    page.wait_for_load_state()
+    headings = page.locator("article h2").all_inner_texts()
+    terms = [h.rstrip("¶").strip() for h in headings]
+    assert set(GLOSSARY) <= set(terms), terms
+    for term in terms:
+        section = page.evaluate("""t => { const h = [...document.querySelectorAll('article h2')]
+            .find(e => e.textContent.replace('¶', '').trim() === t);
+          const out = []; let e = h.nextElementSibling;
+          while (e && e.tagName !== 'H2') { out.push(e.outerHTML); e = e.nextElementSibling; }
+          return out.join(''); }""", term)
+        assert "解説:" in section and "<a href=" in section, term
+        if term.startswith("ロカベン"):  # not in the source: said so
+            assert "編集部注" in section
+        else:
+            assert "「" in section or "<blockquote>" in section, term
+    for link in page.locator("article a:not(.headerlink)").all():
+        href = link.get_attribute("href")
+        assert page.request.get(page.url.split("#")[0] + href).ok, href
+
+
+def test_the_about_page_names_its_sources_and_how_to_report_an_error(desktop: Visit) -> None:
+    desktop.go()
+    page = desktop.page
+    page.click(".md-nav--primary a >> text=このサイトについて")
+    page.wait_for_load_state()
+    article = page.inner_text("article")
+    assert "令和4年度 よろず支援拠点事業の運営について" in article
+    assert "誤りを見つけたら" in article and "匿名化の漏れ" in article
