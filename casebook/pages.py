@@ -371,12 +371,17 @@ def case_header(case: Case, library: Library, directory_urls: bool) -> Markup:
         badges = badges_html(terms, vocabulary, uri, directory_urls, filter_attr=True)
         if facet.name == "industry" and case.industry_detail:
             badges = html('{} <span class="cb-detail">{}</span>', badges, case.industry_detail)
-        rows.append(html('<dt><a href="{}">{}</a></dt>\n<dd>{}</dd>',
+        rows.append(html('<dt class="cb-facet--{0}"><a href="{1}">{2}</a></dt>\n'
+                         '<dd class="cb-facet--{0}">{3}</dd>', facet.name,
                          href(facet_uri(facet.name, vocabulary), uri, directory_urls),
                          facet.label, badges))
+    # The switch works in the browser (reader.js shows it): without script it is not offered.
+    switch = Markup('<button type="button" class="cb-hide-walls" aria-pressed="false" hidden>'
+                    '壁を伏せて読む</button>')
     return html('<div class="cb-case-card">\n<p class="cb-case-kind">{} '
-                '<span class="cb-alias">{}</span></p>\n<dl class="cb-facets">\n{}\n</dl>\n'
-                '</div>\n', kind_html(case, filter_attr=True), case.alias, join("\n", rows))
+                '<span class="cb-alias">{}</span>{}</p>\n<dl class="cb-facets">\n{}\n</dl>\n'
+                '</div>\n', kind_html(case, filter_attr=True), case.alias, switch,
+                join("\n", rows))
 
 
 def case_page(case: Case, library: Library, related: list[Related],
@@ -398,8 +403,10 @@ def case_page(case: Case, library: Library, related: list[Related],
                     guides.append(guide)
     if guides:
         writer.heading(2, "この事例を読み解く解説")
-        writer.add(html("<ul>\n{}\n</ul>\n", join("\n", (
-            html('<li><a href="{}">{}</a></li>', writer.href(g.src_uri), g.title)
+        writer.add(html('<ul class="cb-guides">\n{}\n</ul>\n', join("\n", (
+            html('<li{}><a href="{}">{}</a></li>',
+                 Markup(' class="cb-guide--wall"') if "wall" in g.explains else Markup(""),
+                 writer.href(g.src_uri), g.title)
             for g in guides))))
     if related:
         writer.heading(2, "関連する事例", anchor="related")

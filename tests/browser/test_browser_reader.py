@@ -3,9 +3,12 @@ pages, a matrix that works on a 360 px phone, plain menus and page footers."""
 
 from __future__ import annotations
 
+import io
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
+from pypdf import PdfReader
 
 from tests.browser.conftest import Visit, _visit
 
@@ -219,3 +222,75 @@ def test_the_about_page_names_its_sources_and_how_to_report_an_error(desktop: Vi
     article = page.inner_text("article")
     assert "令和4年度 よろず支援拠点事業の運営について" in article
     assert "誤りを見つけたら" in article and "匿名化の漏れ" in article
+
+
+def test_hide_walls_switch_hides_the_walls_and_is_remembered(desktop: Visit) -> None:
+    desktop.go("cases/ex-restaurant-cashflow/")
+    page = desktop.page
+    switch = page.locator(".cb-hide-walls")
+    assert switch.is_visible() and switch.get_attribute("aria-pressed") == "false"
+    walls = page.locator("article .cb-badge--wall")
+    assert walls.count() > 2 and walls.first.is_visible()
+    assert "向き合わない" in page.inner_text("article")
+    switch.click()
+    assert switch.get_attribute("aria-pressed") == "true"
+    # The case as it reads down to its related cases (their titles may name a wall).
+    case_text = page.evaluate("""() => {
+      const parts = [];
+      for (const e of document.querySelector("#related").parentElement.children) {
+        if (e.id === "related") break;
+        parts.push(e.innerText || "");
+      }
+      return parts.join("\\n"); }""")
+    assert len(case_text) > 1000  # the case itself still reads
+    for wall in WALLS:
+        assert wall not in case_text, f"{wall} still shows with the walls hidden"
+    assert not page.locator(".cb-related-reason").first.is_visible()
+    desktop.go("cases/a-precision-parts/")  # remembered on the next case
+    assert page.locator(".cb-hide-walls").get_attribute("aria-pressed") == "true"
+    assert not page.locator(".cb-case-card dt.cb-facet--wall").is_visible()
+    page.locator(".cb-hide-walls").click()
+    page.reload()
+    assert page.locator(".cb-case-card dt.cb-facet--wall").is_visible()
+
+
+def _pdf_pages(visit: Visit) -> list[str]:
+    """The page printed to A4 by chromium, as the text of each PDF page."""
+    pdf = PdfReader(io.BytesIO(visit.page.pdf(format="A4", print_background=True)))
+    return [unicodedata.normalize("NFKC", page.extract_text()) for page in pdf.pages]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.replace(" ", "") for line in text.splitlines() if line.strip()]
+
+
+def test_a_printed_case_is_the_case_alone_with_no_stranded_heading(desktop: Visit) -> None:
+    desktop.go("cases/ex-restaurant-cashflow/")
+    page = desktop.page
+    headings = {unicodedata.normalize("NFKC", h.rstrip("¶")).replace(" ", "").strip()
+                for h in page.locator("article :is(h2, h3)").all_inner_texts()}
+    assert "設定された課題" in headings
+    pages = _pdf_pages(desktop)
+    assert 1 < len(pages) <= 4, f"{len(pages)} pages"
+    printed = "".join(pages)
+    for navigation in ("分類から探す", "目次", "壁を伏せて読む", "この事例を読み解く解説"):
+        assert navigation not in printed, f"{navigation} is printed"
+    for number, text in enumerate(pages[:-1], 1):
+        assert _lines(text)[-1] not in headings, f"page {number} ends with a heading"
+    last = _lines(pages[-1])
+    related = [line for line in last if line.startswith(tuple("ABCDEFGHIJKLM"))]
+    assert not related or "関連する事例" in "".join(last) or len(related) > 1, \
+        "a page holds a stray related-case line"
+    shown = printed.count("向き合わない")
+    page.click(".cb-hide-walls")
+    hidden = "".join(_pdf_pages(desktop))
+    assert shown >= 3 and hidden.count("向き合わない") == 0, (shown, hidden.count("向き合わない"))
+    page.click(".cb-hide-walls")
+
+
+def test_the_printed_matrix_fits_one_a4_page(desktop: Visit) -> None:
+    desktop.go("matrix/")
+    rows = desktop.page.locator("table.cb-matrix tbody th").all_inner_texts()
+    first = "".join(_lines(_pdf_pages(desktop)[0]))
+    for name in [*WALLS, *(unicodedata.normalize("NFKC", r).replace(" ", "") for r in rows)]:
+        assert name in first, f"{name} is not on the first printed page"
