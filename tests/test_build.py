@@ -45,7 +45,8 @@ def test_annotation_renders_as_marked_text_with_badge(project: Project) -> None:
     page = project.page("cases/a-parts")
     assert re.search(
         r'<mark class="cb-annot cb-annot--wall">場当たり的</mark>'
-        r'<a class="cb-badge cb-badge--wall" href="\.\./\.\./walls/mienai/">見えない</a>', page)
+        r'<a class="cb-badge cb-badge--wall cb-badge--in-text" '
+        r'href="\.\./\.\./walls/mienai/">見えない</a>', page)
     assert "{wall=" not in page
 
 

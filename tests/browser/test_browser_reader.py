@@ -294,3 +294,17 @@ def test_the_printed_matrix_fits_one_a4_page(desktop: Visit) -> None:
     first = "".join(_lines(_pdf_pages(desktop)[0]))
     for name in [*WALLS, *(unicodedata.normalize("NFKC", r).replace(" ", "") for r in rows)]:
         assert name in first, f"{name} is not on the first printed page"
+
+
+@pytest.mark.parametrize(("query", "alias", "garbled"), [
+    ("聴いた", "D社", "聴いた傾聴"),  # a skill badge after the marked words
+    ("現場で話を聴く", "D社", "壁を伏せて読む"),  # a button is not text
+    ("現場で話を聴く", "J社", "支援者 傾聴"),  # a dialogue turn's skill badge
+])
+def test_search_excerpts_read_as_the_case_was_written(
+        desktop: Visit, query: str, alias: str, garbled: str) -> None:
+    desktop.go()
+    results = desktop.search(query)
+    assert any(r.is_case(alias) for r in results), results
+    excerpts = desktop.page.locator(".cb-search__result-excerpt").all_inner_texts()
+    assert excerpts and not any(garbled in e for e in excerpts), excerpts
