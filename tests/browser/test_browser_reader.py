@@ -308,3 +308,12 @@ def test_search_excerpts_read_as_the_case_was_written(
     assert any(r.is_case(alias) for r in results), results
     excerpts = desktop.page.locator(".cb-search__result-excerpt").all_inner_texts()
     assert excerpts and not any(garbled in e for e in excerpts), excerpts
+
+
+def test_related_cases_favour_what_few_cases_share(desktop: Visit) -> None:
+    # D社: staff will not use the new ordering system (付いてこない). Every case shares the
+    # dialogue skills; the case whose staff will not follow a new tablet rota comes first.
+    desktop.go("cases/ex-food-wholesale-dx/")
+    related = desktop.page.locator(".cb-related li > a").all_inner_texts()
+    assert related[0].startswith("G社"), related
+    assert "付いてこない" in desktop.page.locator(".cb-related-reason").first.inner_text()
