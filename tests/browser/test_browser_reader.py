@@ -317,3 +317,16 @@ def test_related_cases_favour_what_few_cases_share(desktop: Visit) -> None:
     related = desktop.page.locator(".cb-related li > a").all_inner_texts()
     assert related[0].startswith("G社"), related
     assert "付いてこない" in desktop.page.locator(".cb-related-reason").first.inner_text()
+
+
+EDITOR_WORDS = ("表記ゆれ", "front matter", "未検証")
+
+
+@pytest.mark.parametrize("path", ["method/dialogue/", "method/approaches/", "method/walls/",
+                                  "method/walls/tsuitekonai/", "industries/", "walls/",
+                                  "industries/e-manufacturing/", "employees/"])
+def test_reader_pages_use_no_editor_vocabulary(desktop: Visit, path: str) -> None:
+    desktop.go(path)
+    article = desktop.page.inner_text("article")
+    assert not [w for w in EDITOR_WORDS if w in article], path
+    assert "問題点点検型アプローチ（" not in article and "付いて来ない" not in article
