@@ -153,3 +153,20 @@ def test_every_filter_shows_before_typing_and_narrows_alone(phone: Visit) -> Non
     found = phone.results()
     assert found and all(r.url.startswith("/cases/") for r in found), found
     assert any(r.is_case("D社") for r in found), found
+
+
+@pytest.mark.parametrize("query", ["30人", "従業員30人", "社員３０名"])
+def test_a_head_count_finds_the_cases_of_its_band(desktop: Visit, query: str) -> None:
+    desktop.go()
+    found = desktop.search(query)
+    band = {"D社", "F社", "J社", "M社"}  # the cases of 21-50 employees
+    assert {r.title.split(":")[0] for r in found} == band, found
+    assert "従業員規模「21-50」" in desktop.page.inner_text("[data-cb-search-status]")
+
+
+def test_a_head_count_narrows_the_other_words(desktop: Visit) -> None:
+    desktop.go()
+    everywhere = desktop.search("資金繰り")
+    narrowed = desktop.search("従業員30人 資金繰り")
+    assert narrowed and len(narrowed) < len(everywhere)
+    assert all(r.title.split(":")[0] in {"D社", "F社", "J社", "M社"} for r in narrowed), narrowed
