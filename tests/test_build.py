@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -342,3 +344,32 @@ def test_a_build_says_what_it_has_done_stage_by_stage(project: Project, monkeypa
         assert found is not None, f"no line like {pattern!r} after line {at}: {lines}"
         at = found + 1
     assert len(lines) < 15, lines  # a few lines a person reads, not one per page
+
+
+def test_case_and_guide_pages_show_when_they_last_changed_in_git(project: Project) -> None:
+    project.case()
+    project.write("content/method/mienai.md",
+                  "---\nexplains: {wall: 見えない}\n---\n# 見えない壁\n\n本文。\n")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "編集部", "GIT_AUTHOR_EMAIL": "e@example.org",
+           "GIT_COMMITTER_NAME": "編集部", "GIT_COMMITTER_EMAIL": "e@example.org"}
+
+    def git(*args: str, when: str = "2024-04-01T09:00:00") -> None:
+        subprocess.run(["git", "-C", str(project.root), *args], check=True, capture_output=True,
+                       env={**env, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when})
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "first")
+    project.write("content/method/mienai.md",
+                  "---\nexplains: {wall: 見えない}\n---\n# 見えない壁\n\n直した本文。\n")
+    git("commit", "-q", "-am", "edit", when="2025-12-24T18:00:00")
+    project.build()
+    assert "最終更新: 2024年4月1日" in text_of(project.page("cases/a-parts"))
+    assert "最終更新: 2025年12月24日" in text_of(project.page("method/mienai"))
+    assert "最終更新" not in text_of(project.page("matrix"))  # generated: no file, no date
+
+
+def test_a_project_outside_git_shows_no_dates(project: Project) -> None:
+    project.case()
+    project.build()
+    assert "最終更新" not in text_of(project.page("cases/a-parts"))

@@ -4,6 +4,7 @@ pages, a matrix that works on a 360 px phone, plain menus and page footers."""
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -330,3 +331,9 @@ def test_reader_pages_use_no_editor_vocabulary(desktop: Visit, path: str) -> Non
     article = desktop.page.inner_text("article")
     assert not [w for w in EDITOR_WORDS if w in article], path
     assert "問題点点検型アプローチ（" not in article and "付いて来ない" not in article
+
+
+def test_a_case_page_says_when_it_last_changed(desktop: Visit) -> None:
+    desktop.go("cases/a-precision-parts/")
+    fact = desktop.page.locator(".md-source-file__fact").first.inner_text()
+    assert re.fullmatch(r"最終更新: \d{4}年\d{1,2}月\d{1,2}日", fact.strip()), fact
