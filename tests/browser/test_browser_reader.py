@@ -337,3 +337,20 @@ def test_a_case_page_says_when_it_last_changed(desktop: Visit) -> None:
     desktop.go("cases/a-precision-parts/")
     fact = desktop.page.locator(".md-source-file__fact").first.inner_text()
     assert re.fullmatch(r"最終更新: \d{4}年\d{1,2}月\d{1,2}日", fact.strip()), fact
+
+
+def test_in_print_the_case_card_and_matrix_stay_within_the_paper(desktop: Visit) -> None:
+    page = desktop.page
+    page.set_viewport_size({"width": 718, "height": 1000})  # A4 less the margins, at 96 dpi
+    page.emulate_media(media="print")
+    try:
+        for path, selector in (("cases/a-precision-parts/", ".cb-case-card"),
+                               ("matrix/", "table.cb-matrix")):
+            desktop.go(path)
+            box = page.locator(selector).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 718, (path, box)
+            assert not page.locator(".md-sidebar--primary").is_visible()
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= 718, f"{path} is {width} px wide in print"
+    finally:
+        page.emulate_media(media="screen")
