@@ -8,7 +8,7 @@ All HTML is written with `casebook.html` (escaped there) and the pieces of `case
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from casebook.facets import ANNOTATION_KEYS, CASE_INDEX_COLUMNS, FACETS
@@ -142,11 +142,6 @@ class Cards:
         return html('<div class="cb-cards">\n{}\n</div>\n', join("\n", made))
 
 
-def _links(targets: Iterable[tuple[str, str]], writer: _Writer) -> Markup:
-    return join("・", (html('<a href="{}">{}</a>', writer.href(uri), title)
-                       for uri, title in targets))
-
-
 # --- generated pages ------------------------------------------------------------------------
 
 def generated_pages(library: Library, directory_urls: bool = True,
@@ -229,7 +224,7 @@ def vocabulary_page(library: Library, directory_urls: bool) -> Page:
     writer.heading(1, "分類の語の一覧")
     writer.add(Markup("<p>事例の分類に使える語のすべてです。事例を書くときは、正式な名称のほか"
                       "「別の書き方」の欄にある書き方も使えます（どれも同じ語として扱われます）。"
-                      "事例のある語は、その語のページにリンクしています。</p>\n"))
+                      "事例や解説のある語は、その語のページにリンクしています。</p>\n"))
     for facet in library.vocabulary:
         writer.heading(2, facet.label, anchor=vocabulary_anchor(facet))
         rows = []
@@ -251,7 +246,7 @@ def vocabulary_page(library: Library, directory_urls: bool) -> Page:
 
 
 def term_page(library: Library, term: Term, cards: Cards) -> Page:
-    """A term's description, its method guide and its cases."""
+    """A term no guide explains: its description and its cases."""
     vocabulary = library.vocabulary
     facet = vocabulary[term.facet]
     writer = _Writer(term_uri(term, vocabulary), cards.directory_urls)
@@ -266,10 +261,6 @@ def term_page(library: Library, term: Term, cards: Cards) -> Page:
     writer.add(html('<p class="cb-term-facet">{}</p>\n', where))
     if term.description:
         writer.add(html("<p>{}</p>\n", term.description))
-    guides = library.guides_for(term)
-    if guides:
-        writer.add(html("<p>解説: {}</p>\n",
-                        _links(((g.src_uri, g.title) for g in guides), writer)))
     writer.heading(2, f"事例（{len(cases)}件）")
     writer.add(cards(cases, writer.uri), searchable=False)
     return writer.page(term.label)
