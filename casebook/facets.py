@@ -38,9 +38,9 @@ FACETS: tuple[FacetSpec, ...] = (
     FacetSpec("theme", "themes", many=True, required=True, related_weight=1.5,
               browser_filter=True),
     FacetSpec("industry", "industry", required=True, related_weight=1.0, browser_filter=True),
-    FacetSpec("supporter", "supporter", required=True, related_weight=0.5),
-    FacetSpec("prefecture", "prefecture", related_weight=0.25),
-    FacetSpec("employees", "employees", related_weight=0.5),
+    FacetSpec("supporter", "supporter", required=True, related_weight=0.5, browser_filter=True),
+    FacetSpec("prefecture", "prefecture", related_weight=0.25, browser_filter=True),
+    FacetSpec("employees", "employees", related_weight=0.5, browser_filter=True),
     FacetSpec("step", "steps", many=True, related_weight=0.5),
 )
 

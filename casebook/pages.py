@@ -8,7 +8,7 @@ All HTML is written with `casebook.html` (escaped there) and the pieces of `case
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from casebook.facets import ANNOTATION_KEYS, CASE_INDEX_COLUMNS, FACETS
@@ -33,6 +33,8 @@ from casebook.vocabulary import Facet, Term
 
 MATRIX_URI = "matrix.md"
 CASE_INDEX_URI = "cases/index.md"
+# Every term of the vocabulary, with the other spellings an author may write (for authors).
+VOCABULARY_URI = "vocabulary.md"
 
 
 @dataclass
@@ -140,34 +142,54 @@ class Cards:
         return html('<div class="cb-cards">\n{}\n</div>\n', join("\n", made))
 
 
-def _links(targets: Iterable[tuple[str, str]], writer: _Writer) -> Markup:
-    return join("・", (html('<a href="{}">{}</a>', writer.href(uri), title)
-                       for uri, title in targets))
-
-
 # --- generated pages ------------------------------------------------------------------------
 
 def generated_pages(library: Library, directory_urls: bool = True,
                     cards: Cards | None = None) -> list[Page]:
-    """Every generated page of the site: case index, matrix, facet overviews, term pages."""
+    """Every generated page of the site: case index, matrix, facet overviews, term pages.
+
+    A term has one page. A term a guide explains lives on that guide (its own address only
+    sends the reader there); another term gets a page of its cases once it has any.
+    """
     cards = cards or Cards(library, directory_urls)
-    pages = [case_index(library, directory_urls), matrix_page(library, cards)]
+    pages = [case_index(library, directory_urls), matrix_page(library, directory_urls),
+             vocabulary_page(library, directory_urls)]
     for facet in library.vocabulary:
         pages.append(facet_overview(library, facet, directory_urls))
         for term in facet.terms:
-            pages.append(term_page(library, term, cards))
+            guides = library.guides_for(term)
+            if guides:
+                pages.append(moved_page(library, term, guides[0], directory_urls))
+            elif library.count(term):
+                pages.append(term_page(library, term, cards))
     return pages
 
 
+def moved_page(library: Library, term: Term, guide: Guide, directory_urls: bool) -> Page:
+    """A term's address when a guide explains it: straight on to the guide."""
+    writer = _Writer(term_uri(term, library.vocabulary), directory_urls)
+    target = f"{writer.href(guide.src_uri)}#{guide_anchor(guide, term)}"
+    if len([t for terms in guide.explains.values() for t in terms]) == 1:
+        target = writer.href(guide.src_uri)  # the guide is all about it: from the top
+    writer.heading(1, term.label)
+    writer.add(html('<p class="cb-moved">「{}」の解説と事例は <a href="{}">{}</a> にあります。'
+                    '</p>\n', term.label, target, guide.title))
+    # The theme writes `redirect` as a refresh in the head: the browser goes straight on.
+    return writer.page(term.label, searchable=False, meta={"redirect": target})
+
+
 def facet_overview(library: Library, facet: Facet, directory_urls: bool) -> Page:
-    """A facet's terms with descriptions and case counts."""
+    """A facet's terms that have cases, with descriptions and case counts."""
     writer = _Writer(facet_uri(facet.name, library.vocabulary), directory_urls)
     writer.heading(1, facet.label)
     if facet.description:
         writer.add(html("<p>{}</p>\n", facet.description))
     groups: dict[str, list[Term]] = {}
     for term in facet.terms:
-        groups.setdefault(term.group, []).append(term)
+        if library.count(term):
+            groups.setdefault(term.group, []).append(term)
+    if not groups:
+        writer.add(Markup("<p><em>該当する事例はまだありません。</em></p>\n"))
     for group, terms in groups.items():
         if group:
             writer.heading(2, group)
@@ -183,11 +205,48 @@ def facet_overview(library: Library, facet: Facet, directory_urls: bool) -> Page
         writer.add(html('<table>\n<thead>\n<tr>\n<th>用語</th>\n<th>説明</th>\n'
                         '<th style="text-align: right;">事例数</th>\n</tr>\n</thead>\n'
                         '<tbody>\n{}\n</tbody>\n</table>\n', join("\n", rows)))
+    left_out = sum(1 for term in facet.terms if not library.count(term))
+    if left_out:
+        writer.add(html('<p class="cb-vocabulary-link">事例のまだない{}（{}語）も含めた一覧は'
+                        '<a href="{}#{}">分類の語の一覧</a>にあります。</p>\n',
+                        facet.label, left_out, writer.href(VOCABULARY_URI),
+                        vocabulary_anchor(facet)))
     return writer.page(facet.label)
 
 
+def vocabulary_anchor(facet: Facet) -> str:
+    return f"vocabulary-{facet.name}"
+
+
+def vocabulary_page(library: Library, directory_urls: bool) -> Page:
+    """Every term of every facet, with the other spellings authors may write (for authors)."""
+    writer = _Writer(VOCABULARY_URI, directory_urls)
+    writer.heading(1, "分類の語の一覧")
+    writer.add(Markup("<p>事例の分類に使える語のすべてです。事例を書くときは、正式な名称のほか"
+                      "「別の書き方」の欄にある書き方も使えます（どれも同じ語として扱われます）。"
+                      "事例や解説のある語は、その語のページにリンクしています。</p>\n"))
+    for facet in library.vocabulary:
+        writer.heading(2, facet.label, anchor=vocabulary_anchor(facet))
+        rows = []
+        for term in facet.terms:
+            count = library.count(term)
+            name: Markup | str = term.label
+            if count or library.guides_for(term):
+                name = html('<a href="{}">{}</a>',
+                            writer.href(term_uri(term, library.vocabulary)), term.label)
+            if term.code:
+                name = html("{} {}", term.code, name)
+            rows.append(html('<tr><td>{}</td><td>{}</td><td style="text-align: right;">{}</td>'
+                             '</tr>', name, join("、", term.synonyms) or "—", count))
+        writer.add(html('<table>\n<thead><tr><th>語</th><th>別の書き方</th>'
+                        '<th style="text-align: right;">事例数</th></tr></thead>\n'
+                        '<tbody>\n{}\n</tbody>\n</table>\n', join("\n", rows)))
+    # Leaving this page out of search keeps a search for a term on the pages about it.
+    return writer.page("分類の語の一覧", searchable=False)
+
+
 def term_page(library: Library, term: Term, cards: Cards) -> Page:
-    """A term's description, its method guide and its cases."""
+    """A term no guide explains: its description and its cases."""
     vocabulary = library.vocabulary
     facet = vocabulary[term.facet]
     writer = _Writer(term_uri(term, vocabulary), cards.directory_urls)
@@ -202,12 +261,6 @@ def term_page(library: Library, term: Term, cards: Cards) -> Page:
     writer.add(html('<p class="cb-term-facet">{}</p>\n', where))
     if term.description:
         writer.add(html("<p>{}</p>\n", term.description))
-    if term.synonyms:
-        writer.add(html("<p>表記ゆれ: {}</p>\n", join("、", term.synonyms)))
-    guides = library.guides_for(term)
-    if guides:
-        writer.add(html("<p>解説: {}</p>\n",
-                        _links(((g.src_uri, g.title) for g in guides), writer)))
     writer.heading(2, f"事例（{len(cases)}件）")
     writer.add(cards(cases, writer.uri), searchable=False)
     return writer.page(term.label)
@@ -217,10 +270,9 @@ def cell_anchor(row: Term, column: Term) -> str:
     return f"cell-{row.slug}-{column.slug}"
 
 
-def matrix_page(library: Library, cards: Cards) -> Page:
-    """Walls × industries with counts; each cell links to its cases further down."""
+def matrix_page(library: Library, directory_urls: bool) -> Page:
+    """Walls × industries with counts; each count links to a one-line-per-case list below."""
     vocabulary = library.vocabulary
-    directory_urls = cards.directory_urls
     walls = vocabulary["wall"].terms
     cells = library.matrix("industry", "wall")
     industries = [t for t in vocabulary["industry"].terms
@@ -228,31 +280,43 @@ def matrix_page(library: Library, cards: Cards) -> Page:
     writer = _Writer(MATRIX_URI, directory_urls)
     writer.heading(1, "壁 × 業種")
     writer.add(Markup("<p>業種ごとに、事例で設定された壁の数を示します。"
-                      "数字を選ぶとその事例に移動します。</p>\n"))
-    header = join("\n", (html('<th style="text-align: right;"><a href="{}">{}</a></th>',
+                      "数字を選ぶと、その組み合わせの事例の一覧に移動します。</p>\n"))
+    header = join("\n", (html('<th class="cb-matrix-wall" scope="col"><a href="{}">{}</a></th>',
                               writer.href(term_uri(w, vocabulary)), w.label) for w in walls))
     rows = []
     for industry in industries:
         cells_html = []
         for wall in walls:
             found = cells.get((industry.slug, wall.slug), [])
-            count = (html('<a href="#{}">{}</a>', cell_anchor(industry, wall), len(found))
+            count = (html('<a href="#{}" aria-label="{} × {}: {}件">{}</a>',
+                          cell_anchor(industry, wall), industry.label, wall.label, len(found),
+                          len(found))
                      if found else Markup("·"))
-            cells_html.append(html('<td style="text-align: right;">{}</td>', count))
-        name = html('<a href="{}">{} {}</a>', writer.href(term_uri(industry, vocabulary)),
-                    industry.code, industry.label)
-        rows.append(html("<tr>\n<td>{}</td>\n{}\n</tr>", name, join("\n", cells_html)))
-    writer.add(html("<table>\n<thead>\n<tr>\n<th>業種</th>\n{}\n</tr>\n</thead>\n"
-                    "<tbody>\n{}\n</tbody>\n</table>\n", header, join("\n", rows)))
+            cells_html.append(html('<td class="cb-matrix-count">{}</td>', count))
+        name = html('<a href="{}"><span class="cb-matrix-code">{}</span> {}</a>',
+                    writer.href(term_uri(industry, vocabulary)), industry.code, industry.label)
+        rows.append(html('<tr>\n<th scope="row">{}</th>\n{}\n</tr>', name,
+                         join("\n", cells_html)))
     if not industries:
         writer.add(Markup("<p><em>まだ事例がありません。</em></p>\n"))
+        return writer.page("壁 × 業種", searchable=False)
+    writer.add(html('<div class="cb-matrix-wrap"><table class="cb-matrix">\n<thead>\n<tr>\n'
+                    '<th scope="col">業種</th>\n{}\n</tr>\n</thead>\n<tbody>\n{}\n</tbody>\n'
+                    '</table></div>\n', header, join("\n", rows)))
+    writer.heading(2, "組み合わせごとの事例", anchor="cells")
+    groups = []
     for industry in industries:
         for wall in walls:
             found = cells.get((industry.slug, wall.slug), [])
             if found:
-                writer.heading(2, f"{industry.label} × {wall.label}",
-                               anchor=cell_anchor(industry, wall))
-                writer.add(cards(found, writer.uri), searchable=False)
+                items = join("\n", (html("<li>{}</li>", case_link_html(c, writer.uri,
+                                                                        directory_urls))
+                                    for c in found))
+                groups.append(html('<dt id="{}">{} × {}（{}件）</dt>\n<dd><ul>\n{}\n</ul></dd>',
+                                   cell_anchor(industry, wall), industry.label, wall.label,
+                                   len(found), items))
+    writer.add(html('<dl class="cb-matrix-cases">\n{}\n</dl>\n', join("\n", groups)),
+               searchable=False)
     return writer.page("壁 × 業種", searchable=False)
 
 
@@ -271,15 +335,15 @@ def case_index(library: Library, directory_urls: bool) -> Page:
         for case in cases:
             def badges(facet: str, case: Case = case) -> Markup:
                 return badges_html(case.terms(facet), vocabulary, writer.uri, directory_urls)
-            cells = join("", (html("<td>{}</td>", badges(facet))
-                              for facet in CASE_INDEX_COLUMNS))
+            cells = join("", (html('<td data-label="{}">{}</td>', vocabulary[facet].label,
+                                   badges(facet)) for facet in CASE_INDEX_COLUMNS))
             rows.append(html("<tr><td>{}</td>{}</tr>",
                              case_link_html(case, writer.uri, directory_urls), cells))
         header = join("", (html("<th>{}</th>", vocabulary[facet].label)
                            for facet in CASE_INDEX_COLUMNS))
         writer.heading(2, f"{label}（{len(cases)}件）")
-        writer.add(html("<table>\n<thead><tr><th>事例</th>{}</tr></thead>\n<tbody>\n{}\n"
-                        "</tbody>\n</table>\n", header, join("\n", rows)))
+        writer.add(html('<table class="cb-case-index">\n<thead><tr><th>事例</th>{}</tr></thead>'
+                        '\n<tbody>\n{}\n</tbody>\n</table>\n', header, join("\n", rows)))
     return writer.page("事例一覧", searchable=False)
 
 
@@ -298,12 +362,17 @@ def case_header(case: Case, library: Library, directory_urls: bool) -> Markup:
         badges = badges_html(terms, vocabulary, uri, directory_urls, filter_attr=True)
         if facet.name == "industry" and case.industry_detail:
             badges = html('{} <span class="cb-detail">{}</span>', badges, case.industry_detail)
-        rows.append(html('<dt><a href="{}">{}</a></dt>\n<dd>{}</dd>',
+        rows.append(html('<dt class="cb-facet--{0}"><a href="{1}">{2}</a></dt>\n'
+                         '<dd class="cb-facet--{0}">{3}</dd>', facet.name,
                          href(facet_uri(facet.name, vocabulary), uri, directory_urls),
                          facet.label, badges))
+    # The switch works in the browser (reader.js shows it): without script it is not offered.
+    switch = Markup('<button type="button" class="cb-hide-walls" aria-pressed="false" hidden>'
+                    '壁を伏せて読む</button>')
     return html('<div class="cb-case-card">\n<p class="cb-case-kind">{} '
-                '<span class="cb-alias">{}</span></p>\n<dl class="cb-facets">\n{}\n</dl>\n'
-                '</div>\n', kind_html(case, filter_attr=True), case.alias, join("\n", rows))
+                '<span class="cb-alias">{}</span>{}</p>\n<dl class="cb-facets">\n{}\n</dl>\n'
+                '</div>\n', kind_html(case, filter_attr=True), case.alias, switch,
+                join("\n", rows))
 
 
 def case_page(case: Case, library: Library, related: list[Related],
@@ -325,8 +394,10 @@ def case_page(case: Case, library: Library, related: list[Related],
                     guides.append(guide)
     if guides:
         writer.heading(2, "この事例を読み解く解説")
-        writer.add(html("<ul>\n{}\n</ul>\n", join("\n", (
-            html('<li><a href="{}">{}</a></li>', writer.href(g.src_uri), g.title)
+        writer.add(html('<ul class="cb-guides">\n{}\n</ul>\n', join("\n", (
+            html('<li{}><a href="{}">{}</a></li>',
+                 Markup(' class="cb-guide--wall"') if "wall" in g.explains else Markup(""),
+                 writer.href(g.src_uri), g.title)
             for g in guides))))
     using = library.curricula_using(case.id)
     if using:
@@ -346,6 +417,59 @@ def case_page(case: Case, library: Library, related: list[Related],
     return page
 
 
+# A guide explaining this many terms or fewer shows one column per term in its case table.
+TERM_COLUMNS = 5
+
+
+def guide_anchor(guide: Guide, term: Term) -> str:
+    """Where on its guide a term's cases are: its own heading, its column of the guide's case
+    table, or (a guide explaining many terms) the table."""
+    explained = [t for terms in guide.explains.values() for t in terms]
+    if len(explained) > TERM_COLUMNS:
+        return "cases"
+    return f"cases-{term.facet}-{term.slug}"
+
+
+def _explained_cases(library: Library, term: Term) -> list[Case]:
+    return library.cases_with(term) or library.cases_annotated(term)
+
+
+def _explained_table(guide: Guide, explained: list[Term], library: Library,
+                     writer: _Writer) -> Markup:
+    """The cases of a guide that explains several terms: one row per case, which terms it has."""
+    having: dict[str, set[Term]] = {}
+    for term in explained:
+        for case in _explained_cases(library, term):
+            having.setdefault(case.id, set()).add(term)
+    cases = [c for c in library.cases if c.id in having]
+    writer.heading(2, f"この解説に関わる事例（{len(cases)}件）", anchor="cases")
+    if not cases:
+        return Markup("<p><em>該当する事例はまだありません。</em></p>\n")
+    columns = len(explained) <= TERM_COLUMNS
+    if columns:
+        header = join("", (html('<th id="{}" scope="col">{}</th>', guide_anchor(guide, t),
+                                t.label) for t in explained))
+    else:
+        header = html('<th scope="col">{}</th>',
+                      "・".join(dict.fromkeys(library.vocabulary[t.facet].label
+                                              for t in explained)))
+    rows = []
+    for case in cases:
+        if columns:
+            marks = join("", (html('<td class="cb-has">{}</td>',
+                                   Markup("✓")
+                                   if t in having[case.id] else Markup(""))
+                              for t in explained))
+        else:
+            marks = html("<td>{}</td>", "・".join(t.label for t in explained
+                                                 if t in having[case.id]))
+        rows.append(html("<tr><td>{}</td>{}</tr>",
+                         case_link_html(case, writer.uri, writer.directory_urls), marks))
+    return html('<div class="cb-explained-wrap"><table class="cb-explained">\n<thead><tr>'
+                '<th scope="col">事例</th>{}</tr></thead>\n<tbody>\n{}\n</tbody>\n'
+                '</table></div>\n', header, join("\n", rows))
+
+
 def guide_page(guide: Guide, library: Library, cards: Cards) -> Page:
     """A method guide with the cases annotated with what it explains appended."""
     doc = guide.doc
@@ -357,12 +481,15 @@ def guide_page(guide: Guide, library: Library, cards: Cards) -> Page:
         h1 = doc.headings[0]
         writer.add(heading_html(1, h1.id, doc.title))
     writer.add(doc.html)
-    for facet_name, terms in guide.explains.items():
-        for term in terms:
-            cases = library.cases_with(term) or library.cases_annotated(term)
-            writer.heading(2, f"「{term.label}」の事例（{len(cases)}件）",
-                           anchor=f"cases-{facet_name}-{term.slug}")
-            writer.add(cards(cases, writer.uri), searchable=False)
+    explained = [term for terms in guide.explains.values() for term in terms]
+    if len(explained) == 1:
+        term = explained[0]
+        cases = _explained_cases(library, term)
+        writer.heading(2, f"「{term.label}」の事例（{len(cases)}件）",
+                       anchor=guide_anchor(guide, term))
+        writer.add(cards(cases, writer.uri), searchable=False)
+    elif explained:
+        writer.add(_explained_table(guide, explained, library, writer), searchable=False)
     meta = {key: doc.meta.get(key) for key in GUIDE_PASSED_ON if key in doc.meta}
     if guide.is_draft:
         meta.pop("status")  # a draft is left out of the build, not badged

@@ -616,5 +616,6 @@ class _Walk:
         if not span.marked:
             return Markup("")
         badges = join("", (badge_html(t, self.vocabulary, self.doc.uri,
-                                      self.options.directory_urls) for t in span.terms))
+                                      self.options.directory_urls, in_text=True)
+                           for t in span.terms))
         return html("</mark>{}", badges)

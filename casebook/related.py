@@ -21,6 +21,9 @@ from casebook.vocabulary import Term
 # Weight of a shared term per facet, and of text similarity ("text"): casebook/facets.py.
 DEFAULT_WEIGHTS: dict[str, float] = related_weights()
 
+# A term shared by more than this share of the cases counts less the more cases share it.
+COMMON = 0.2
+
 # Text similarity below this is not worth naming as a reason.
 SIMILAR_TEXT = 0.5
 # Shared terms of lighter facets (employees, supporter, prefecture …) count in the score but
@@ -66,10 +69,14 @@ class RelatedFinder:
         keys = sorted({(facet, t.slug) for c in self.cases for facet, terms in c.facets.items()
                        if weights.get(facet, 0.0) > 0 for t in terms})
         self._column = {key: i for i, key in enumerate(keys)}
-        self._weight = np.array([weights[facet] for facet, _ in keys], dtype=np.float32)
         self._matrix = np.zeros((len(self.cases), len(keys)), dtype=np.float32)
         for row, case in enumerate(self.cases):
             self._matrix[row] = self._vector(case)
+        # A shared term counts its facet's weight times how rare it is: a skill nearly every
+        # case shows says little, a wall or an industry few cases share says a lot.
+        rarity = _rarity(self._matrix.sum(axis=0), len(self.cases))
+        self._weight = np.array([weights[facet] for facet, _ in keys], dtype=np.float32) * rarity
+        self.term_weight = {key: float(self._weight[i]) for key, i in self._column.items()}
         self._row = {c.id: i for i, c in enumerate(self.cases)}
         self._top_rows: tuple[np.ndarray, np.ndarray] | None = None
         self._keys = {c.id: _term_keys(c) for c in self.cases}
@@ -131,7 +138,21 @@ class RelatedFinder:
         known = {c.id for c in candidates}
         candidates += [self.cases[self._row[case_id]] for case_id in similarity
                        if case_id not in known and case_id in self._row]
-        return _ranked(case, candidates, self.weights, similarity, limit, self._keys)
+        return _ranked(case, candidates, self.weights, similarity, limit, self._keys,
+                       self.term_weight)
+
+
+def _rarity(counts: np.ndarray, total: int) -> np.ndarray:
+    """How much of its facet's weight each term keeps, by how many of `total` cases have it
+    (BM25's idf): a term of a fifth of the cases or fewer keeps all of it, a term every case
+    has a few percent."""
+    if total == 0:
+        return counts
+
+    def idf(count: np.ndarray | float) -> np.ndarray:
+        return np.log1p((total - count + 0.5) / (count + 0.5))
+
+    return np.minimum(1.0, idf(counts) / idf(max(1.0, COMMON * total))).astype(np.float32)
 
 
 def related_cases(
@@ -157,11 +178,13 @@ def _ranked(
     text_similarity: Mapping[str, float],
     limit: int,
     term_keys: Mapping[str, frozenset[tuple[str, str]]] | None = None,
+    term_weight: Mapping[tuple[str, str], float] | None = None,
 ) -> list[Related]:
     similarity = _scaled(text_similarity)
     text_weight = weights.get("text", 0.0)
-    mine = [(t.facet, t.slug, weights.get(t.facet, 0.0)) for terms in case.facets.values()
-            for t in terms]
+    mine = [(t.facet, t.slug, (term_weight or {}).get((t.facet, t.slug),
+                                                      weights.get(t.facet, 0.0)))
+            for terms in case.facets.values() for t in terms]
     scored: list[tuple[float, Case, float]] = []
     for other in candidates:
         if other.id == case.id or other.is_draft:

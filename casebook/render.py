@@ -33,15 +33,21 @@ def facet_uri(facet: str, vocabulary: Vocabulary) -> str:
     return f"{vocabulary[facet].path}/index.md"
 
 
+# A badge inside running text (after an annotation, in a dialogue turn): the in-browser
+# search leaves it out of what it indexes, so excerpts read as the sentence was written.
+IN_TEXT = "cb-badge--in-text"
+
+
 def badge_html(term: Term, vocabulary: Vocabulary, from_uri: str, directory_urls: bool, *,
-               filter_attr: bool = False) -> Markup:
+               filter_attr: bool = False, in_text: bool = False) -> Markup:
     """A term as a badge link; `filter_attr` also exposes it to the in-browser search's filters."""
     url = href(term_uri(term, vocabulary), from_uri, directory_urls)
+    kind = f"{term.facet} {IN_TEXT}" if in_text else term.facet
     if filter_attr and BY_NAME[term.facet].browser_filter:
         value = f"{vocabulary[term.facet].label}:{term.label}"
         return html('<a class="cb-badge cb-badge--{}" href="{}" data-pagefind-filter="{}">{}</a>',
-                    term.facet, url, value, term.label)
-    return html('<a class="cb-badge cb-badge--{}" href="{}">{}</a>', term.facet, url, term.label)
+                    kind, url, value, term.label)
+    return html('<a class="cb-badge cb-badge--{}" href="{}">{}</a>', kind, url, term.label)
 
 
 def badges_html(terms: Iterable[Term], vocabulary: Vocabulary, from_uri: str,
@@ -75,7 +81,8 @@ def dialogue_html(dialogue: Dialogue, vocabulary: Vocabulary, from_uri: str,
     turns = []
     for turn in dialogue.utterances:
         side = "supporter" if is_supporter(turn.speaker, turn.skill) else "client"
-        skill = (html(" {}", badge_html(turn.skill, vocabulary, from_uri, directory_urls))
+        skill = (html(" {}", badge_html(turn.skill, vocabulary, from_uri, directory_urls,
+                                        in_text=True))
                  if turn.skill else Markup(""))
         text = join("<br>", turn.text.splitlines())
         turns.append(html('<p class="cb-turn cb-turn--{}"><strong class="cb-speaker">{}</strong>'

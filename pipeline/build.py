@@ -42,6 +42,7 @@ from casebook.problems import CheckError, Problem, closest
 from casebook.related import DEFAULT_WEIGHTS, Related, RelatedFinder
 from casebook.urls import dest_path, page_url
 from pipeline.gate import OutputGate
+from pipeline.history import stamp_dates
 from pipeline.load import Loaded, ReadCache, load, reread
 from pipeline.options import BuildOptions
 from pipeline.sitedir import SWAP_LOCK, replace_folder
@@ -157,6 +158,9 @@ class Build:
                                                                self.options.use_directory_urls),
                                            trainer=self.options.trainer)
             problems = check_links(self.library, self.pages, set(self.loaded.assets))
+        if site_dir is not None:
+            stamp_dates(self.pages, self.library, self.options.root,
+                        (self.options.docs_dir, self.options.cases_dir))
         if problems:
             raise CheckError(problems)
         self.progress(f"made {len(self.pages):,} pages and checked their links "

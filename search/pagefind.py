@@ -54,7 +54,11 @@ BUNDLE_DIR = "pagefind"
 # Parts of an article that repeat other pages' text: indexed, every listing of case cards
 # (term pages, the matrix, a guide's case list) and every "related cases" block would match a
 # search for any case it lists, burying the case itself. The permalink "¶" is noise.
-EXCLUDED_SELECTORS = (".headerlink", ".cb-cards", ".cb-related")
+# A badge in running text (a term's label after the words it marks) would run into the
+# sentence of an excerpt (聴いた傾聴。); the case's terms are indexed from its header card. The
+# 「壁を伏せて読む」 switch is a control, not text.
+EXCLUDED_SELECTORS = (".headerlink", ".cb-cards", ".cb-related", ".cb-badge--in-text",
+                      ".cb-hide-walls")
 
 # The spelling shared with search.js; change both together (tests/browser checks they agree).
 # MARKER starts every bigram word. It is a letter (so segmenters keep the word whole) that no

@@ -9,6 +9,7 @@ from itertools import chain
 
 from whoosh.index import Index
 
+from casebook.headcount import head_count_band
 from casebook.html import escape
 from casebook.model import Case
 from casebook.problems import closest
@@ -146,10 +147,20 @@ class SearchIndex:
         if not query or not query.strip():
             raise EmptyQuery("empty query: type a word to search for, e.g. 資金繰り")
         boosts = self._boosts(within)
+        typed, filters = query, dict(filters or {})
+        if not filters.get("employees") and self.vocabulary is not None \
+                and "employees" in self.vocabulary:
+            band = head_count_band(query, self.vocabulary["employees"].terms)
+            if band is not None:  # 「30人」: the cases of the 21-50 band
+                filters["employees"] = [band[0].slug]
+                query = band[1]
         parsed = queries.parse(query)
-        slugs = self.resolve_filters(filters or {})
+        slugs = self.resolve_filters(filters)
         only = queries.filter_query(slugs)
         mode, ranked = "none", []
+        if not query.strip() and only is not None:
+            mode = "filters"
+            ranked = [(docnum, 1.0) for docnum in sorted(self._searcher.docs_for_query(only))]
         if parsed.words:
             ranked = self._reranked(self._ranked(queries.and_query(parsed, boosts), only),
                                     parsed, boosts)
@@ -169,7 +180,7 @@ class SearchIndex:
         hits = [self._hit(docnum, score, parsed, words, mode, slugs)
                 for docnum, score in ranked[:limit]]
         return SearchResults(
-            query=query, mode=mode, hits=hits, total=len(ranked),
+            query=typed, mode=mode, hits=hits, total=len(ranked),
             facet_counts=self._counts(d for d, _ in ranked), filters=slugs, words=words,
         )
 

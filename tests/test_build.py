@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -45,7 +47,8 @@ def test_annotation_renders_as_marked_text_with_badge(project: Project) -> None:
     page = project.page("cases/a-parts")
     assert re.search(
         r'<mark class="cb-annot cb-annot--wall">場当たり的</mark>'
-        r'<a class="cb-badge cb-badge--wall" href="\.\./\.\./walls/mienai/">見えない</a>', page)
+        r'<a class="cb-badge cb-badge--wall cb-badge--in-text" '
+        r'href="\.\./\.\./walls/mienai/">見えない</a>', page)
     assert "{wall=" not in page
 
 
@@ -61,13 +64,29 @@ def test_dialogue_renders_turns_with_skill_badges(project: Project) -> None:
     assert "```dialogue" not in page
 
 
-def test_facet_overview_lists_terms_with_counts(project: Project) -> None:
+def test_facet_overview_lists_terms_with_cases_and_links_the_full_vocabulary(
+        project: Project) -> None:
     project.case("a-parts")
     project.case("b-shop", alias="B社", walls="付いてこない, 見えない", industry="小売業")
-    project.build()
+    site = project.build()
     text = text_of(project.page("walls"))
     assert re.search(r"見えない .*? 2 ", text)
-    assert re.search(r"足りない .*? 0 ", text)
+    assert re.search(r"付いてこない .*? 2 ", text)
+    assert "足りない" not in text  # no case: not listed, no page of its own
+    assert not (site / "walls" / "tarinai").exists()
+    assert "事例のまだない壁（3語）も含めた一覧は 分類の語の一覧 にあります。" in text
+    assert 'href="../vocabulary/#vocabulary-wall"' in project.page("walls")
+    vocabulary = text_of(project.page("vocabulary"))
+    assert re.search(r"足りない 足りない壁、たりない 0 ", vocabulary)
+    assert re.search(r"付いてこない ついてこない、付いて来ない、.*? 2 ", vocabulary)
+
+
+def test_term_pages_speak_to_readers_not_authors(project: Project) -> None:
+    project.case("a-parts")
+    project.build()
+    text = text_of(project.page("walls/mienai"))
+    assert "表記ゆれ" not in text and "見えていない" not in text
+    assert "front matter" not in text_of(project.page("industries"))
 
 
 def test_term_page_shows_cards_with_summary(project: Project) -> None:
@@ -86,13 +105,20 @@ def test_term_page_shows_cards_with_summary(project: Project) -> None:
     assert "人の管理や資金繰りへの対応は場当たり的だった。" in text
 
 
-def test_matrix_counts_walls_by_industry_and_links_cells(project: Project) -> None:
+def test_matrix_counts_lead_to_one_line_per_case(project: Project) -> None:
     project.case("a-parts")
-    project.case("b-parts", alias="B社")
+    project.case("b-parts", alias="B社", title="別の製造業の事例")
     project.build()
     page = project.page("matrix")
-    assert re.search(r'<a href="#cell-e-manufacturing-mienai">2</a>', page)
-    assert 'id="cell-e-manufacturing-mienai"' in page
+    assert re.search(r'<a href="#cell-e-manufacturing-mienai"[^>]*>2</a>', page)
+    cell = re.search(r'<dt id="cell-e-manufacturing-mienai">(.*?)</dt>\s*<dd>(.*?)</dd>',
+                     page, re.S)
+    assert cell and text_of(cell.group(1)).strip() == "製造業 × 見えない（2件）"
+    lines = re.findall(r"<li>(.*?)</li>", cell.group(2), re.S)
+    assert [text_of(line).strip() for line in lines] == [
+        "A社 属人的経営から組織的経営へ", "B社 別の製造業の事例"]
+    assert 'href="../cases/b-parts/"' in cell.group(2)
+    assert "cb-card" not in page  # the page no longer repeats every case as a card
 
 
 def test_draft_is_left_out_of_build_pages_and_counts(project: Project) -> None:
@@ -106,18 +132,43 @@ def test_draft_is_left_out_of_build_pages_and_counts(project: Project) -> None:
     assert re.search(r"見えない .*? 1 ", text_of(project.page("walls")))
 
 
-def test_guide_lists_cases_it_explains(project: Project) -> None:
+def test_a_term_with_a_guide_has_one_page_the_guide(project: Project) -> None:
     project.case()
     project.write("content/method/mienai.md",
                   "---\nexplains: {wall: 見えない}\n---\n# 見えない壁\n\n"
                   "[見えない]{wall=見えない}壁とは。\n")
     project.build()
     page = project.page("method/mienai")
+    assert page.index("壁とは。") < page.index('<h2 id="cases-wall-mienai"')  # explanation first
     assert "「見えない」の事例（1件）" in text_of(page)
     assert 'href="../../cases/a-parts/"' in page
     assert '<mark class="cb-annot cb-annot--wall">見えない</mark>' in page
-    # and the term page links back to the guide
-    assert 'href="../../method/mienai/"' in project.page("walls/mienai")
+    # the term's own address sends the reader on to the guide
+    moved = project.page("walls/mienai")
+    assert '<meta http-equiv="refresh" content="0; url=../../method/mienai/">' in moved
+    assert "「見えない」の解説と事例は 見えない壁 にあります。" in text_of(moved)
+    # the wall overview links the wall to that address
+    assert 'href="mienai/">見えない</a>' in project.page("walls")
+
+
+def test_a_guide_explaining_several_terms_lists_each_case_once(project: Project) -> None:
+    project.case("a-parts")  # its dialogue tags 傾聴 and 問いかけ
+    project.case("b-parts", alias="B社", title="別の事例")
+    project.write("content/method/dialogue.md",
+                  "---\nexplains: {skill: [傾聴, 共感, 問いかけ, 提案]}\n---\n# 対話\n\n本文。\n")
+    project.build()
+    page = project.page("method/dialogue")
+    assert "cb-card" not in page
+    table = re.search(r'<table class="cb-explained">(.*?)</table>', page, re.S).group(1)
+    head = [text_of(th).strip() for th in re.findall(r"<th[^>]*>(.*?)</th>", table)]
+    assert head == ["事例", "傾聴", "共感", "問いかけ", "提案"]
+    rows = re.findall(r"<tr><td>(.*?)</tr>", table, re.S)
+    assert [text_of(r).split("✓")[0].strip() for r in rows] == [
+        "A社 属人的経営から組織的経営へ", "B社 別の事例"]
+    assert "この解説に関わる事例（2件）" in text_of(page)
+    # a skill's address leads to its column of the table
+    assert 'id="cases-skill-toikake"' in table
+    assert 'url=../../method/dialogue/#cases-skill-toikake"' in project.page("skills/toikake")
 
 
 def test_japanese_headings_get_readable_anchors(project: Project) -> None:
@@ -293,3 +344,32 @@ def test_a_build_says_what_it_has_done_stage_by_stage(project: Project, monkeypa
         assert found is not None, f"no line like {pattern!r} after line {at}: {lines}"
         at = found + 1
     assert len(lines) < 15, lines  # a few lines a person reads, not one per page
+
+
+def test_case_and_guide_pages_show_when_they_last_changed_in_git(project: Project) -> None:
+    project.case()
+    project.write("content/method/mienai.md",
+                  "---\nexplains: {wall: 見えない}\n---\n# 見えない壁\n\n本文。\n")
+    env = {**os.environ, "GIT_AUTHOR_NAME": "編集部", "GIT_AUTHOR_EMAIL": "e@example.org",
+           "GIT_COMMITTER_NAME": "編集部", "GIT_COMMITTER_EMAIL": "e@example.org"}
+
+    def git(*args: str, when: str = "2024-04-01T09:00:00") -> None:
+        subprocess.run(["git", "-C", str(project.root), *args], check=True, capture_output=True,
+                       env={**env, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when})
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "first")
+    project.write("content/method/mienai.md",
+                  "---\nexplains: {wall: 見えない}\n---\n# 見えない壁\n\n直した本文。\n")
+    git("commit", "-q", "-am", "edit", when="2025-12-24T18:00:00")
+    project.build()
+    assert "最終更新: 2024年4月1日" in text_of(project.page("cases/a-parts"))
+    assert "最終更新: 2025年12月24日" in text_of(project.page("method/mienai"))
+    assert "最終更新" not in text_of(project.page("matrix"))  # generated: no file, no date
+
+
+def test_a_project_outside_git_shows_no_dates(project: Project) -> None:
+    project.case()
+    project.build()
+    assert "最終更新" not in text_of(project.page("cases/a-parts"))

@@ -253,7 +253,7 @@ def test_annotations_across_a_line_break_with_quoted_values_and_inside_code(proj
     page = project.page("cases/a-parts")
     # The soft line break between two Japanese characters is no break for a reader.
     assert re.search(r'<mark class="cb-annot cb-annot--approach">二行にわたる注釈</mark>'
-                     r'<a class="cb-badge cb-badge--approach" href="[^"]+">'
+                     r'<a class="cb-badge cb-badge--approach cb-badge--in-text" href="[^"]+">'
                      r"傾聴型ギャップアプローチ</a>", page)
     assert "<code>[コード]{wall=見えない}</code>" in page
     assert "{approach=" not in page

@@ -100,3 +100,14 @@ def test_reason_leaves_out_light_facets_when_heavier_ones_are_shared():
 def test_reason_names_a_light_facet_when_it_is_all_there_is():
     found = related_cases(HOME, [case("b", SAITAMA)])
     assert found[0].reason == "共通: 埼玉県"
+
+
+def test_a_term_nearly_every_case_shares_counts_for_little():
+    skill = Term("skill", "keicho", "傾聴")
+    home = case("a", WALL_MIENAI, MANUFACTURING, skill, APPROACH_KEICHO)
+    common = [case(f"c{i}", skill, APPROACH_KEICHO) for i in range(9)]
+    rare = case("rare", MANUFACTURING)  # the only other manufacturer
+    found = related_cases(home, [*common, rare])
+    assert ids(found)[0] == "rare"
+    assert found[0].score == DEFAULT_WEIGHTS["industry"]  # a term of few cases keeps its weight
+    assert found[1].score < 0.2 * (DEFAULT_WEIGHTS["skill"] + DEFAULT_WEIGHTS["approach"])

@@ -133,3 +133,19 @@ def test_related_needs_no_index_and_lists_what_the_case_page_lists(project, caps
     assert code == 0 and len(found) == 1  # related_limit from mkdocs.yml, as on the page
     assert f"<strong>{found[0]['alias']}</strong> {found[0]['title']}" in listed
     assert found[0]["reason"] in listed
+
+
+def test_a_head_count_searches_the_cases_of_its_band(indexed, capsys):
+    code, out, _ = run(capsys, "search", "--root", str(indexed), "従業員３０名")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "「従業員３０名」: 2 件"
+    assert [line[:2] for line in lines if re.match(r"^[A-Z]社", line)] == ["A社", "B社"]
+
+
+def test_a_head_count_narrows_the_other_words(indexed, capsys):
+    _, everywhere, _ = run(capsys, "search", "--root", str(indexed), "資金繰り")
+    _, narrowed, _ = run(capsys, "search", "--root", str(indexed), "10人 資金繰り")
+    assert "C社" in everywhere and "A社" in everywhere
+    assert narrowed.splitlines()[0] == "「10人 資金繰り」: 1 件"
+    assert re.search(r"^C社", narrowed, re.M) and not re.search(r"^A社", narrowed, re.M)

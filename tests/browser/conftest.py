@@ -33,7 +33,8 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 KEY_PAGES = {
     "home": "",
     "facet-overview": "walls/",
-    "term": "walls/mienai/",
+    "term": "industries/e-manufacturing/",
+    "wall-guide": "method/walls/mienai/",
     "case": "cases/a-precision-parts/",
     "method-guide": "method/dialogue/",
     "matrix": "matrix/",

@@ -14,6 +14,9 @@ PAGES = {
     "case-index": "cases/",
     "industries": "industries/",
     "themes": "themes/",
+    "vocabulary": "vocabulary/",
+    "glossary": "glossary/",
+    "about": "about/",
 }
 
 

@@ -110,7 +110,7 @@ def test_slash_opens_search_and_escape_closes_it(desktop: Visit) -> None:
 
 
 def test_closing_search_returns_focus_to_its_button(desktop: Visit) -> None:
-    desktop.go("walls/mienai/")
+    desktop.go("method/walls/mienai/")
     page = desktop.page
     page.focus("[data-cb-search-open]")
     page.keyboard.press("Enter")
@@ -132,3 +132,41 @@ def test_query_spelling_in_the_page_matches_the_index(desktop: Visit) -> None:
         "samples => samples.map(s => window.casebookSearch.spellText(s))", SAMPLES)
     # Pagefind splits on whitespace, so only the words have to agree.
     assert [s.split() for s in in_browser] == [spell(s).split() for s in SAMPLES]
+
+
+def test_every_filter_shows_before_typing_and_narrows_alone(phone: Visit) -> None:
+    phone.go()
+    page = phone.page
+    page.click("[data-cb-search-open]")
+    phone.wait_for_status("キーワードを入力するか")
+    # results come before the (folded) filters on a phone
+    results = page.locator("[data-cb-search-results]").bounding_box()
+    filters = page.locator("[data-cb-search-filters]").bounding_box()
+    assert results["y"] < filters["y"]
+    page.click(".cb-search__filters summary")
+    legends = page.locator(".cb-search__filter legend").all_inner_texts()
+    for name in ("種別", "壁", "業種", "従業員規模", "都道府県", "支援機関"):
+        assert name in legends, legends
+    group = page.locator(".cb-search__filter", has=page.locator("legend", has_text="都道府県"))
+    group.get_by_label(re.compile("^新潟県")).check()
+    page.wait_for_function("() => document.querySelectorAll('.cb-search__result').length > 0")
+    found = phone.results()
+    assert found and all(r.url.startswith("/cases/") for r in found), found
+    assert any(r.is_case("D社") for r in found), found
+
+
+@pytest.mark.parametrize("query", ["30人", "従業員30人", "社員３０名"])
+def test_a_head_count_finds_the_cases_of_its_band(desktop: Visit, query: str) -> None:
+    desktop.go()
+    found = desktop.search(query)
+    band = {"D社", "F社", "J社", "M社"}  # the cases of 21-50 employees
+    assert {r.title.split(":")[0] for r in found} == band, found
+    assert "従業員規模「21-50」" in desktop.page.inner_text("[data-cb-search-status]")
+
+
+def test_a_head_count_narrows_the_other_words(desktop: Visit) -> None:
+    desktop.go()
+    everywhere = desktop.search("資金繰り")
+    narrowed = desktop.search("従業員30人 資金繰り")
+    assert narrowed and len(narrowed) < len(everywhere)
+    assert all(r.title.split(":")[0] in {"D社", "F社", "J社", "M社"} for r in narrowed), narrowed

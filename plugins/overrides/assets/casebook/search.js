@@ -309,16 +309,45 @@
     return wrapper;
   }
 
+  // 「30人」「従業員30名」: the 従業員規模 band that holds the number, as a filter. The bands are
+  // the index's own filter values ("21-50", "301+"), so they follow the vocabulary.
+  const EMPLOYEES = "従業員規模";
+  const HEAD_COUNT = /(?:従業員|社員|職員|スタッフ)?\s*(\d+)\s*(?:人|名)(?:規模|程度|ほど|くらい|ぐらい)?/u;
+  let bands = null;
+
+  async function headCount(query) {
+    const match = query.normalize("NFKC").match(HEAD_COUNT);
+    if (!match) return null;
+    if (!bands) bands = (await (await pagefind()).api.filters())[EMPLOYEES] || {};
+    const number = Number(match[1]);
+    for (const band of Object.keys(bands)) {
+      const [, low, high, plus] = band.match(/^(\d+)(?:-(\d+)|(\+))$/) || [];
+      if (low !== undefined && number >= Number(low) && (plus || number <= Number(high))) {
+        return { band, rest: query.normalize("NFKC").replace(match[0], " ").trim() };
+      }
+    }
+    return null;
+  }
+
   async function run() {
     const current = ++generation;
-    const query = input.value;
+    const typed = input.value;
+    let query = typed;
     const filters = selectedFilters();
+    let countNote = "";
+    const count = filters[EMPLOYEES] ? null : await headCount(query).catch(() => null);
+    if (current !== generation) return;
+    if (count) {
+      filters[EMPLOYEES] = [count.band];
+      query = count.rest;
+      countNote = `従業員規模「${count.band}」の事例に絞り込んでいます。`;
+    }
     if (!query.trim() && !Object.keys(filters).length) {
       results.replaceChildren();
       status.textContent = "キーワードを入力するか、絞り込みを選んでください。";
       return;
     }
-    status.textContent = `「${query}」を検索しています…`;
+    status.textContent = `「${typed}」を検索しています…`;
     let ranked;
     let hits;
     try {
@@ -332,14 +361,14 @@
     }
     if (current !== generation) return;  // a newer search has started
     const total = ranked.hits.length;
-    const label = query.trim() ? `「${query.trim()}」` : "絞り込み";
+    const label = typed.trim() ? `「${typed.trim()}」` : "絞り込み";
     if (!total) {
       results.replaceChildren();
       status.textContent = `${label}に一致するページはありませんでした`;
       return;
     }
-    status.textContent = `${label}の検索結果 ${total} 件` +
-      (MODE_NOTES[ranked.mode] ? `。${MODE_NOTES[ranked.mode]}` : "");
+    const note = countNote || MODE_NOTES[ranked.mode];
+    status.textContent = `${label}の検索結果 ${total} 件` + (note ? `。${note}` : "");
     const shownWords = ranked.words;
     const cases = hits.filter((hit) => hit.isCase);
     const others = hits.filter((hit) => !hit.isCase);
