@@ -43,6 +43,9 @@ SECTION_GUIDE = {
     "考えてみよう": "（任意）学習者への問いを番号付きリストで書きます。"
                     "不要なら見出しごと消します。",
 }
+# Sections a new case leaves out: 解答の手がかり is a numbered list matching 考えてみよう,
+# which a one-line guide cannot be (the authoring page explains it).
+NOT_IN_TEMPLATE = frozenset({"解答の手がかり"})
 SUMMARY_GUIDE = ("（事例の概要を1〜2文で。会社は A社 のような呼び名で、人物は社長・専務などの"
                  "役割で書きます）")
 
@@ -220,6 +223,8 @@ def new_case_text(case: NewCase, vocabulary: Vocabulary, schema_ref: str) -> str
     out += ["# 非公開のメモ（サイトには出ません）", "# internal_notes: （担当者のメモなど）", "---",
             f"# {title}", "", SUMMARY_GUIDE, ""]
     for section in (*OPTIONAL_SECTIONS[:1], *REQUIRED_SECTIONS, *OPTIONAL_SECTIONS[1:]):
+        if section in NOT_IN_TEMPLATE:
+            continue
         out += [f"## {section}", "", SECTION_GUIDE[section], ""]
     return "\n".join(out)
 

@@ -52,7 +52,7 @@ def test_the_issue_example_puts_the_food_wholesaler_first_with_reasons(capsys) -
     first = sheet["cases"][0]
     assert (first["id"], first["alias"]) == ("ex-food-wholesale-dx", "D社")
     assert first["url"] == "cases/ex-food-wholesale-dx/"
-    assert first["title"] == "【演習】受発注のＤＸに現場がついてこない食品卸売業"
+    assert first["title"] == "【演習】受発注のＤＸに現場が付いてこない食品卸売業"
     assert first["reasons"][:3] == ["同じ業種: 卸売業，小売業", "同じ従業員規模: 21-50",
                                     "相談テーマが同じ: DX・デジタル化"]
     # The shared wording is quoted as the supporter typed it (ＩＴ in the case, IT here).
@@ -148,7 +148,7 @@ def test_markdown_sheet_has_every_part_to_print(capsys) -> None:
     for heading in ("# 相談の準備シート", "## 似ている先行事例", "## 背景にありそうな壁",
                     "## 初回ヒアリングで把握すること", "## 支援の流れでの位置"):
         assert f"\n{heading}\n" in "\n" + out
-    assert "1. **D社** [【演習】受発注のＤＸに現場がついてこない食品卸売業]" \
+    assert "1. **D社** [【演習】受発注のＤＸに現場が付いてこない食品卸売業]" \
            "(cases/ex-food-wholesale-dx/)" in out
     assert "- [ ] 目指す将来ビジョン：" in out
     assert "② 伴走支援開始（課題設定） ← 初回ヒアリング" in out

@@ -49,7 +49,7 @@ def test_printed_pdf_has_every_case_and_its_sections(desktop: Visit) -> None:
     for heading in ("A社: 場当たり的な経営から、5年後の成長目標を社全体で共有する経営へ",
                     "B社: 属人的経営から組織的経営へ ― 次世代の経営チームが中期事業計画を描く",
                     "C社: 「鶏と卵」の状態を越えて、スーパーの本格再開を決断する",
-                    "D社: 【演習】受発注のＤＸに現場がついてこない食品卸売業"):
+                    "D社: 【演習】受発注のＤＸに現場が付いてこない食品卸売業"):
         assert heading in titles, (heading, titles)
     cases = [t for t in titles if re.match(r"[A-Z]社: ", t)]
     assert len(cases) == 7  # E, M, A, B, C, D, G: the sessions' cases (alternates are only named)

@@ -39,7 +39,7 @@ def test_a_supporter_fills_the_form_and_gets_the_precedent_first(desktop) -> Non
     first = page.locator("#cb-prep-sheet li[data-case-id]").first
     assert first.get_attribute("data-case-id") == "ex-food-wholesale-dx"
     text = first.inner_text()
-    assert "D社 【演習】受発注のＤＸに現場がついてこない食品卸売業" in text
+    assert "D社 【演習】受発注のＤＸに現場が付いてこない食品卸売業" in text
     assert "同じ業種: 卸売業，小売業" in text and "相談テーマが同じ: DX・デジタル化" in text
     assert "当初の相談が似ている: 「社員がITに弱いので」" in text
     first.get_by_role("link").first.click()
