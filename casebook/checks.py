@@ -20,23 +20,11 @@ from casebook.model import (
     Guide,
     PublishedText,
 )
-from casebook.problems import Problem, closest
+from casebook.problems import Problem, closest, type_name
 from casebook.schema import CASE_FIELDS, GUIDE_FIELDS, KINDS, RESERVED_IDS, STATUSES, Field
 from casebook.vocabulary import SLUG, Term, Vocabulary
 
 _ID = SLUG  # a case id is a slug: it is the page's name in the site
-
-
-def _type_name(value: object) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return type(value).__name__
 
 
 def check_types(doc: Document, fields: dict[str, Field], problems: list[Problem]) -> None:
@@ -52,7 +40,7 @@ def check_types(doc: Document, fields: dict[str, Field], problems: list[Problem]
                 example = f"[{value}]" if isinstance(value, str) else "[…]"
                 problems.append(Problem(doc.path, line, key,
                                         f"expected a list such as {example}, "
-                                        f"got {_type_name(value)}", str(value)))
+                                        f"got {type_name(value)}", str(value)))
             elif any(isinstance(v, (list, dict)) for v in value):
                 problems.append(Problem(doc.path, line, key,
                                         "expected a list of names, one per item", str(value)))
@@ -60,11 +48,11 @@ def check_types(doc: Document, fields: dict[str, Field], problems: list[Problem]
             if isinstance(value, (list, dict, bool)) or (
                     spec.facet is None and not isinstance(value, str)):
                 problems.append(Problem(doc.path, line, key,
-                                        f"expected one line of text, got {_type_name(value)}",
+                                        f"expected one line of text, got {type_name(value)}",
                                         str(value)))
         elif spec.type == "mapping" and not isinstance(value, dict):
             problems.append(Problem(doc.path, line, key,
-                                    f"expected a mapping (key: value), got {_type_name(value)}",
+                                    f"expected a mapping (key: value), got {type_name(value)}",
                                     str(value)))
 
 

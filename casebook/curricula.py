@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from casebook.model import Case, Document, Guide, PublishedText
-from casebook.problems import Problem, closest
+from casebook.problems import Problem, closest, type_name
 from casebook.schema import STATUSES
 from casebook.vocabulary import SLUG, Term, Vocabulary
 
@@ -123,18 +123,6 @@ def duration(minutes: int) -> str:
     return f"{hours}時間{rest}分" if rest else f"{hours}時間"
 
 
-def _kind(value: object) -> str:
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    return type(value).__name__
-
-
 class _Reader:
     """One curriculum file's front matter, checked value by value."""
 
@@ -160,7 +148,7 @@ class _Reader:
             return ""
         if isinstance(value, (list, dict, bool)) or not isinstance(value, (str, int, float)):
             self.problem(path, field_name, f"expected one line of text{where}, "
-                         f"got {_kind(value)}", value)
+                         f"got {type_name(value)}", value)
             return ""
         return str(value).strip()
 
@@ -172,13 +160,13 @@ class _Reader:
                          "got one value", value)
             return []
         if not isinstance(value, list):
-            self.problem(path, field_name, f"expected a list{where}, got {_kind(value)}", value)
+            self.problem(path, field_name, f"expected a list{where}, got {type_name(value)}", value)
             return []
         out = []
         for index, item in enumerate(value):
             if isinstance(item, (list, dict, bool)) or item is None:
                 self.problem(f"{path}[{index}]", field_name,
-                             f"expected one name per item{where}, got {_kind(item)}", item,
+                             f"expected one name per item{where}, got {type_name(item)}", item,
                              fallback=path)
             else:
                 out.append(str(item).strip())
@@ -243,7 +231,7 @@ def _sessions(reader: _Reader, raw: object) -> list[Session]:
         return []
     if not isinstance(raw, list):
         reader.problem("sessions", "sessions", "expected a list of sessions (- title: …, "
-                       f"minutes: …), got {_kind(raw)}", raw)
+                       f"minutes: …), got {type_name(raw)}", raw)
         return []
     sessions: list[Session] = []
     start = 0
@@ -252,7 +240,7 @@ def _sessions(reader: _Reader, raw: object) -> list[Session]:
         number = index + 1
         if not isinstance(item, dict):
             reader.problem(path, "sessions", f"session {number}: expected 'title:' and "
-                           f"'minutes:' lines, got {_kind(item)}", item, fallback="sessions")
+                           f"'minutes:' lines, got {type_name(item)}", item, fallback="sessions")
             continue
         for key in item:
             if str(key) not in SESSION_KEYS:

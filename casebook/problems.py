@@ -48,3 +48,16 @@ def closest(value: str, candidates: list[str]) -> str | None:
     # Short Japanese words differ by a kana or two: fall back to a shared-prefix match.
     prefixed = [c for c in candidates if c.startswith(value) or value.startswith(c)]
     return min(prefixed, key=len) if prefixed else None
+
+
+def type_name(value: object) -> str:
+    """How an error message names the YAML type of a wrong value."""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return type(value).__name__
