@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
 
 from search.pagefind import MARKER, _base36
-from tests.browser.conftest import DESKTOP, Visit, _QuietHandler, _visit
+from tests.browser.conftest import DESKTOP, Visit, _visit, serve
 from tests.conftest import MKDOCS_YML, Project
 
 pytestmark = pytest.mark.browser
@@ -34,14 +31,7 @@ def hostile_site(tmp_path_factory) -> Iterator[str]:
                                            f"目標年商を達成した。{planted}")
     path.write_text(text, "utf-8")
     site = project.build()
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from serve(site)
 
 
 @pytest.fixture

@@ -3,18 +3,15 @@ precedents the CLI gives, bookmarks the sheet and prints it on A4."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
 
 from pipeline.cli import main
-from tests.browser.conftest import DESKTOP, _QuietHandler, _visit
+from tests.browser.conftest import DESKTOP, _visit, serve
 from tests.conftest import REPO, Project
 from tests.test_prep import judged, profile_args
 
@@ -156,14 +153,7 @@ def hostile_prep(tmp_path_factory) -> Iterator[str]:
                         "支援者[問いかけ]: </script><script>window.cbHacked=2</script>5年後は？")
     path.write_text(text, "utf-8")
     site = project.build()
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from serve(site)
 
 
 def test_case_text_and_the_request_reach_the_sheet_as_text_only(browser, hostile_prep) -> None:

@@ -8,12 +8,9 @@ printed beside the CLI's for the same queries, and both must reach issue 12's ba
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,7 +18,7 @@ import pytest
 
 from search import memory_index
 from search.pagefind import PARTS_FILE
-from tests.browser.conftest import DESKTOP, Visit, _QuietHandler, _visit
+from tests.browser.conftest import DESKTOP, Visit, _visit, serve
 from tests.conftest import REPO
 from tests.test_search_quality import (
     FIXTURE_CASES,
@@ -66,14 +63,8 @@ def judged_site(request, tmp_path_factory) -> Iterator[tuple[Path, str]]:
         config.plugins.on_shutdown()
     parts = json.loads((root / "site" / "pagefind" / PARTS_FILE).read_text("utf-8"))["parts"]
     assert (len(parts) > 1) == (request.param < 100), parts
-    handler = functools.partial(_QuietHandler, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield root, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    for url in serve(root / "site"):
+        yield root, url
 
 
 @pytest.fixture

@@ -3,17 +3,14 @@ styled block, and its pages pass the same axe checks as the learner site (light,
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-from tests.browser.conftest import DESKTOP, PHONE, _QuietHandler, _visit
+from tests.browser.conftest import DESKTOP, PHONE, _visit, serve
 from tests.browser.test_browser_accessibility import report, violations
 from tests.conftest import REPO
 
@@ -32,14 +29,7 @@ def trainer_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1",
              "CASEBOOK_TRAINER_INDEX_DIR": str(site.parent / "whoosh-index")})
     assert result.returncode == 0, result.stderr[-3000:]
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from serve(site)
 
 
 @pytest.fixture
