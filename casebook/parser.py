@@ -16,6 +16,7 @@ this walk and `casebook.render` write, escaped in `casebook.html`.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -53,6 +54,12 @@ from casebook.vocabulary import Term, Vocabulary
 ALLOW_KEY = "anon"
 DIALOGUE = "dialogue"
 TEACHING_NOTE = "teaching-note"
+# Words in a fence's name that show which of our blocks it was meant to be. A block the parser
+# does not know is published as code: a misspelt ```teaching-note would show its trainer-only
+# text to every learner (and a misspelt ```dialogue would lose its turns), so it is a problem.
+_MEANT_BLOCK = {"teaching": TEACHING_NOTE, "trainer": TEACHING_NOTE, "指導": TEACHING_NOTE,
+                "講師": TEACHING_NOTE, "dialog": DIALOGUE, "対話": DIALOGUE, "会話": DIALOGUE}
+_FENCE_OPENER = re.compile(r"^(?:`{3,}|~{3,})\s*(\S*)")
 
 # `key=value` or `key="value with spaces"`; `.class` and `#id` are read to be reported.
 _ATTRIBUTE = re.compile(r'\s*(?P<key>[.#]?[A-Za-z_][\w:-]*)(?:\s*=\s*(?:"(?P<quoted>[^"]*)"'
@@ -229,6 +236,18 @@ class _Open:
     marked: bool
 
 
+def _meant_block(info: str) -> str | None:
+    """The block a fence's name was meant to be if it is not spelt as one; None otherwise."""
+    if info in (TEACHING_NOTE, DIALOGUE) or not info:
+        return None
+    word = unicodedata.normalize("NFKC", info).casefold().replace("_", "-")
+    for part, block in _MEANT_BLOCK.items():
+        if part in word:
+            return block
+    close = difflib.get_close_matches(word, [TEACHING_NOTE, DIALOGUE], n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
 @dataclass
 class _Walk:
     doc: Document
@@ -391,6 +410,7 @@ class _Walk:
     def fence(self, token: Token) -> Markup:
         info = token.info.strip().split()[0] if token.info.strip() else ""
         first = token.map[0] + self.offset + (1 if token.type == "fence" else 0)
+        self.check_block_name(token, info, first)
         if token.type == "fence" and info == DIALOGUE and self.collect:
             dialogue = self.dialogue(token, first)
             self.doc.dialogues.append(dialogue)
@@ -406,6 +426,28 @@ class _Walk:
         self.section_texts.append(token.content.strip())
         language = html(' class="language-{}"', info) if info else Markup("")
         return html("<pre><code{}>{}</code></pre>\n", language, token.content)
+
+    def check_block_name(self, token: Token, info: str, first: int) -> None:
+        """A fence meant as a teaching note or a dialogue but not read as one is a problem."""
+        if token.type == "fence":
+            meant = _meant_block(info)
+            if meant is not None:
+                self.problems.append(Problem(
+                    self.doc.path, first - 1, "code block",
+                    f"'{token.markup}{info}' is not a block the site knows: it would be "
+                    f"published to every reader as code", info, meant))
+            return
+        # An indented code block whose first line opens one of our fences: indented four
+        # spaces or more, the fence is shown as code, its content with it.
+        lines = token.content.lstrip("\n").split("\n", 1)
+        opener = _FENCE_OPENER.match(lines[0].strip())
+        if opener and (opener.group(1) in (TEACHING_NOTE, DIALOGUE)
+                       or _meant_block(opener.group(1))):
+            self.problems.append(Problem(
+                self.doc.path, first, "code block",
+                f"'{lines[0].strip()}' is indented as code, so the whole block would be "
+                f"published to every reader as code: start the fence at the beginning of the "
+                f"line (or inside a list item, level with the item's text)", lines[0].strip()))
 
     def dialogue(self, token: Token, first: int) -> Dialogue:
         utterances: list[Utterance] = []

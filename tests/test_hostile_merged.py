@@ -1,0 +1,102 @@
+"""The merged site attacked as a careless or hostile author would: what `casebook check` says
+and what the learner build publishes (curricula, teaching notes, drills, prep data, handouts).
+
+Each test plants one thing into a throwaway project and looks where a user would: the
+report of `casebook check`, or the files of a real build.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sitecheck import file_bytes
+from tests.test_hostile_authors import add_to_change, check, line_of
+
+
+def exact_line(path, written: str) -> int:
+    lines = path.read_text("utf-8").splitlines()
+    return lines.index(written) + 1
+
+# --- teaching notes: a block the parser does not know is published as code -------------------
+
+
+@pytest.mark.parametrize("written", ["teaching-notes", "Teaching-Note", "teaching_note",
+                                     "teachingnote", "指導メモ", "講師メモ", "teachng-note",
+                                     "{.teaching-note}"])
+def test_a_misspelt_teaching_note_fence_is_a_problem_not_a_code_block(project, capsys,
+                                                                       written):
+    path = project.case()
+    add_to_change(path, f"```{written}\n講師だけが読む鵺笛のメモ\n```")
+    code, report = check(project, capsys)
+    line = exact_line(path, f"```{written}")
+    assert code == 1
+    assert (f"cases/a-parts.md:{line}: code block: '```{written}' is not a block the site "
+            "knows: it would be published to every reader as code — did you mean "
+            "'teaching-note'?") in report, report
+    project.build_fails()
+    assert not (project.root / "site").exists()
+
+
+@pytest.mark.parametrize("written", ["dialog", "Dialogue", "dailogue", "対話"])
+def test_a_misspelt_dialogue_fence_names_the_block(project, capsys, written):
+    path = project.case()
+    add_to_change(path, f"```{written}\n支援者[問いかけ]: 何が一番気がかりですか。\n```")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert (f"cases/a-parts.md:{exact_line(path, f'```{written}')}: code block: '```{written}' is "
+            "not a block the site knows") in report, report
+    assert "did you mean 'dialogue'?" in report
+
+
+def test_code_in_other_languages_is_still_code(project, capsys):
+    path = project.case()
+    add_to_change(path, "```text\n記入例\n```\n\n```yaml\nwalls: [見えない]\n```\n\n"
+                        "~~~markdown\n# 見出し\n~~~\n\n```\n無名\n```")
+    code, report = check(project, capsys)
+    assert code == 0, report
+    project.build()
+    assert '<code class="language-yaml">walls: [見えない]' in project.page("cases/a-parts")
+
+
+def test_an_indented_teaching_note_fence_is_a_problem(project, capsys):
+    path = project.case()
+    add_to_change(path, "    ```teaching-note\n    講師だけが読む鵺笛のメモ\n    ```")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert (f"cases/a-parts.md:{line_of(path, '    ```teaching-note')}: code block: "
+            "'```teaching-note' is indented as code") in report, report
+    project.build_fails()
+
+
+def test_a_teaching_note_in_a_list_item_or_a_quote_stays_out_of_the_learner_build(project):
+    path = project.case()
+    add_to_change(path, "- 項目\n\n  ```teaching-note\n  鵺笛の一\n  ```\n\n"
+                        "> ```teaching-note\n> 鵺笛の二\n> ```")
+    site = project.build()
+    assert not [p for p in file_bytes(site) if "鵺笛".encode() in p[1]]
+
+
+def test_a_misspelt_fence_in_a_guide_or_a_curriculum_is_a_problem(project, capsys):
+    project.case()
+    guide = project.write("content/method/guide.md",
+                          "# 解説\n\n```Teaching-Note\n鵺笛\n```\n")
+    curriculum = project.write("content/curricula/intro.md", """\
+---
+title: 入門
+sessions:
+  - title: 考え方
+    minutes: 30
+status: published
+---
+本文
+
+```teaching_note
+鵺笛
+```
+""")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert (f"content/method/guide.md:{line_of(guide, '```Teaching-Note')}: code block: "
+            "'```Teaching-Note' is not a block") in report, report
+    assert (f"content/curricula/intro.md:{line_of(curriculum, '```teaching_note')}: code block: "
+            "'```teaching_note' is not a block") in report, report
