@@ -20,6 +20,7 @@ from casebook.facets import BY_NAME
 from casebook.model import OPTIONAL_SECTIONS, REQUIRED_SECTIONS, SECTION_REQUEST
 from casebook.problems import Problem, closest
 from casebook.schema import KINDS, RESERVED_IDS
+from casebook.sources import CONTROL
 from casebook.vocabulary import SLUG, Facet, Term, Vocabulary
 
 EXERCISE_SOURCE = "演習用に作成した架空の事例"
@@ -69,6 +70,12 @@ class NewCase:
     terms: dict[str, list[str]] | None = None
 
 
+# An id names the case's file and its page's address (a file name has at most 255 bytes).
+MAX_ID_LENGTH = 80
+# A line break or a control character in a value given for the front matter.
+_NOT_ONE_LINE = re.compile(f"[\n\u2028\u2029]|{CONTROL.pattern}")
+
+
 def suggest_id(raw: str) -> str | None:
     """A valid id close to what was typed: `Ex_Bakery 2` → `ex-bakery-2`."""
     folded = unicodedata.normalize("NFKC", raw).strip().lower()
@@ -82,6 +89,11 @@ def check_new_id(raw: str, existing: dict[str, str], where: str = "id") -> list[
     if not SLUG.fullmatch(case_id):
         return [Problem(where, 0, "id", "id must be lowercase ASCII letters, digits and '-'",
                         raw, suggest_id(raw))]
+    if len(case_id) > MAX_ID_LENGTH:
+        cut = case_id[:MAX_ID_LENGTH].rstrip("-")
+        return [Problem(where, 0, "id", f"id is {len(case_id)} characters long: it names the "
+                        f"file and the page's address, use at most {MAX_ID_LENGTH}", case_id,
+                        cut)]
     if case_id in RESERVED_IDS:
         return [Problem(where, 0, "id", f"'{case_id}' is the name of a page the site makes: "
                         "choose another id", case_id, f"{case_id}-1")]
@@ -91,6 +103,22 @@ def check_new_id(raw: str, existing: dict[str, str], where: str = "id") -> list[
         return [Problem(where, 0, "id", f"id '{case_id}' is already used by "
                         f"{existing[case_id]}", case_id, free)]
     return []
+
+
+def check_new_text(case: NewCase, where: str = "casebook new") -> list[Problem]:
+    """The free-text values of a new case are one line each, without control characters: a
+    line break could end the front matter early (a line '---') and a control character is
+    no YAML, so the file written would not read back as what was given."""
+    problems = []
+    for option, value in (("--title", case.title), ("--alias", case.alias),
+                          ("--source", case.source), ("--industry-detail", case.industry_detail)):
+        bad = _NOT_ONE_LINE.search(value)
+        if bad:
+            shown = _NOT_ONE_LINE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+            problems.append(Problem(where, 0, option, f"expected one line of text, got "
+                                    f"U+{ord(bad.group()):04X} at column {bad.start() + 1} "
+                                    f"in '{shown}'", shown))
+    return problems
 
 
 def split_values(text: str) -> list[str]:

@@ -19,6 +19,7 @@ from casebook.authoring import (
     NewCase,
     check_kind,
     check_new_id,
+    check_new_text,
     existing_ids,
     kind_of,
     missing_required,
@@ -241,6 +242,7 @@ def run_new(args: argparse.Namespace, say: Say) -> int:
                        f"{BY_NAME[name].field} is required: give one of "
                        + ", ".join(t.label for t in vocabulary[name].terms))
                for name in missing_required(case)]
+    missing += check_new_text(case)
     if case.kind == "precedent" and not case.source:
         missing.append(Problem("casebook new", 0, "--source",
                                "a precedent must cite its source"))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from pipeline.cli import main
+from tests.conftest import Project
 from tests.sitecheck import file_bytes
 from tests.test_hostile_authors import add_to_change, check, line_of
 
@@ -100,3 +102,44 @@ status: published
             "'```Teaching-Note' is not a block") in report, report
     assert (f"content/curricula/intro.md:{line_of(curriculum, '```teaching_note')}: code block: "
             "'```teaching_note' is not a block") in report, report
+
+
+# --- casebook new: what it writes must read back as what was given ----------------------------
+
+NEW_REQUIRED = ["--industry", "E", "--supporter", "商工会", "--theme", "資金繰り",
+                "--wall", "見えない", "--approach", "傾聴型ギャップアプローチ", "--no-input"]
+
+
+def new_case(project: Project, capsys, *args: str) -> tuple[int, str]:
+    code = main(["new", "case", *args, *NEW_REQUIRED, "--root", str(project.root)])
+    out, err = capsys.readouterr()
+    return code, out + err
+
+
+@pytest.mark.parametrize(("option", "value", "shown"), [
+    ("--title", "一行目\n---\nstatus: published", "一行目\\u000a---\\u000astatus: published"),
+    ("--alias", "A社\x1b[31m", "A社\\u001b[31m"),
+    ("--source", "資料\u2028二行目", "資料\\u2028二行目"),
+])
+def test_new_refuses_a_value_that_is_not_one_line(project, capsys, option, value, shown):
+    code, report = new_case(project, capsys, "ex-bakery", option, value)
+    assert code == 2
+    assert f"casebook new: {option}: expected one line of text, got U+" in report, report
+    assert f"in '{shown}'" in report
+    assert not (project.root / "cases" / "ex-bakery.md").exists()
+
+
+def test_new_refuses_an_id_too_long_for_a_file_name(project, capsys):
+    code, report = new_case(project, capsys, "a" * 300)
+    assert code == 2 and "Traceback" not in report
+    assert ("casebook new: id: id is 300 characters long: it names the file and the page's "
+            f"address, use at most 80 — did you mean '{'a' * 80}'?") in report, report
+    assert not list((project.root / "cases").iterdir())
+
+
+def test_new_writes_quotes_and_markup_that_read_back_and_are_escaped(project, capsys):
+    code, report = new_case(project, capsys, "ex-bakery", "--title",
+                            '題"><script>alert(1)</script>', "--alias", "a: b #c")
+    assert code == 0, report
+    code, report = check(project, capsys)
+    assert code == 0, report
