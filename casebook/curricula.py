@@ -36,6 +36,8 @@ CURRICULUM_KEYS = {
     "status": "text",
 }
 REQUIRED_KEYS = ("title", "sessions", "status")
+# A session longer than a day is a typo (600 for 60, or a number pasted in the wrong place).
+MAX_SESSION_MINUTES = 24 * 60
 SESSION_KEYS = {
     "title": "text",
     "minutes": "minutes",
@@ -143,14 +145,21 @@ class _Reader:
         if text.strip():
             self.doc.texts.append(PublishedText(text, self.line(path), field_name, trainer))
 
-    def text(self, value: object, path: str, field_name: str, where: str = "") -> str:
+    def text(self, value: object, path: str, field_name: str, where: str = "", *,
+             one_line: bool = False) -> str:
         if value is None:
             return ""
         if isinstance(value, (list, dict, bool)) or not isinstance(value, (str, int, float)):
             self.problem(path, field_name, f"expected one line of text{where}, "
                          f"got {type_name(value)}", value)
             return ""
-        return str(value).strip()
+        text = str(value).strip()
+        if one_line and "\n" in text:
+            # A title is a heading, a <title> and a table cell: a second line has no place.
+            self.problem(path, field_name, f"expected one line of text{where}, got "
+                         f"{text.count(chr(10)) + 1} lines", text.replace("\n", " "))
+            return text.replace("\n", " ")
+        return text
 
     def texts(self, value: object, path: str, field_name: str, where: str = "") -> list[str]:
         if value is None:
@@ -202,8 +211,8 @@ def read_curriculum(doc: Document, problems: list[Problem]) -> Curriculum | None
         if meta.get(key) in (None, "", []):
             reader.problem(key, key, "missing required field")
 
-    title = reader.text(meta.get("title"), "title", "title")
-    audience = reader.text(meta.get("audience"), "audience", "audience")
+    title = reader.text(meta.get("title"), "title", "title", one_line=True)
+    audience = reader.text(meta.get("audience"), "audience", "audience", one_line=True)
     description = reader.text(meta.get("description"), "description", "description")
     objectives = reader.texts(meta.get("objectives"), "objectives", "objectives")
     status = reader.text(meta.get("status"), "status", "status")
@@ -247,7 +256,7 @@ def _sessions(reader: _Reader, raw: object) -> list[Session]:
                 reader.problem(f"{path}.{key}", str(key), f"unknown field in session {number}",
                                key, closest(str(key), list(SESSION_KEYS)), fallback=path)
         title = reader.text(item.get("title"), f"{path}.title", "title",
-                            f" in session {number}")
+                            f" in session {number}", one_line=True)
         if not title:
             reader.problem(path, "title", f"session {number} has no title", "",
                            fallback="sessions")
@@ -264,6 +273,10 @@ def _sessions(reader: _Reader, raw: object) -> list[Session]:
         elif minutes <= 0:
             reader.problem(f"{path}.minutes", "minutes", f"must be more than 0{where}, "
                            f"got {minutes}", minutes, fallback=path)
+        elif minutes > MAX_SESSION_MINUTES:
+            reader.problem(f"{path}.minutes", "minutes", f"must be at most "
+                           f"{MAX_SESSION_MINUTES} (one day){where}, got {minutes}", minutes,
+                           fallback=path)
         else:
             session.minutes = minutes
         session.description = reader.text(item.get("description"), f"{path}.description",
@@ -274,6 +287,11 @@ def _sessions(reader: _Reader, raw: object) -> list[Session]:
                                           "alternates", where)
         session.teaching_note = reader.text(item.get("teaching_note"),
                                             f"{path}.teaching_note", "teaching_note", where)
+        for key in ("cases", "alternates"):
+            named = getattr(session, key)
+            for case_id in sorted({c for c in named if named.count(c) > 1}):
+                reader.problem(f"{path}.{key}", key, f"'{case_id}' is listed twice{where}: "
+                               "keep one", case_id, fallback=path)
         for case_id in set(session.cases) & set(session.alternates):
             reader.problem(f"{path}.alternates", "alternates", f"'{case_id}' is both a case "
                            f"and an alternate{where}: keep one", case_id, fallback=path)

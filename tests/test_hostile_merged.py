@@ -7,6 +7,8 @@ report of `casebook check`, or the files of a real build.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from pipeline.cli import main
@@ -143,3 +145,46 @@ def test_new_writes_quotes_and_markup_that_read_back_and_are_escaped(project, ca
     assert code == 0, report
     code, report = check(project, capsys)
     assert code == 0, report
+
+
+# --- curricula --------------------------------------------------------------------------------
+
+CURRICULUM = """\
+---
+title: 入門
+audience: 経営指導員
+sessions:
+  - title: 考え方
+    minutes: 30
+    cases: [a-parts]
+status: published
+---
+本文
+"""
+
+
+def curriculum(project: Project, old: str, new: str) -> Path:
+    project.case()
+    assert old in CURRICULUM
+    return project.write("content/curricula/intro.md", CURRICULUM.replace(old, new))
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("title: 入門", "title: |\n  入門\n  </title>",
+     "title: expected one line of text, got 2 lines"),
+    ("audience: 経営指導員", "audience: |\n  経営指導員\n  二行目",
+     "audience: expected one line of text, got 2 lines"),
+    ("  - title: 考え方", "  - title: \"考え方\\n二行目\"",
+     "title: expected one line of text in session 1, got 2 lines"),
+    ("minutes: 30", "minutes: 99999999999999999999999",
+     "minutes: must be at most 1440 (one day) in session 1 「考え方」, got 9999999999"),
+    ("cases: [a-parts]", "cases: [a-parts, a-parts]",
+     "cases: 'a-parts' is listed twice in session 1 「考え方」: keep one"),
+])
+def test_a_curriculum_value_that_would_print_wrongly_is_named(project, capsys, old, new,
+                                                              expected):
+    path = curriculum(project, old, new)
+    code, report = check(project, capsys)
+    line = line_of(path, new.split("\n")[0].strip())
+    assert code == 1
+    assert f"content/curricula/intro.md:{line}: {expected}" in report, report
