@@ -24,8 +24,9 @@ def last_changed(root: Path, folders: Iterable[str]) -> dict[str, date]:
     """Path relative to `root` → the commit date of the last commit that changed it."""
     try:
         out = subprocess.run(
-            ["git", "-C", str(root), "log", "--relative", "--no-renames", "--format=%x00%cs",
-             "--name-only", "--", *folders],
+            # quotepath off: a file named in Japanese is listed as it is, not "\345\257…".
+            ["git", "-C", str(root), "-c", "core.quotepath=off", "log", "--relative",
+             "--no-renames", "--format=%x00%cs", "--name-only", "--", *folders],
             capture_output=True, text=True, timeout=GIT_TIMEOUT, check=True).stdout
     except (OSError, subprocess.SubprocessError):
         return {}

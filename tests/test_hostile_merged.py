@@ -7,6 +7,8 @@ report of `casebook check`, or the files of a real build.
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ import pytest
 from pipeline.cli import main
 from tests.conftest import Project
 from tests.sitecheck import file_bytes
+from tests.test_build import text_of
 from tests.test_hostile_authors import add_to_change, check, line_of
 
 
@@ -188,3 +191,20 @@ def test_a_curriculum_value_that_would_print_wrongly_is_named(project, capsys, o
     line = line_of(path, new.split("\n")[0].strip())
     assert code == 1
     assert f"content/curricula/intro.md:{line}: {expected}" in report, report
+
+
+# --- the reader's site ------------------------------------------------------------------------
+
+
+def test_a_guide_named_in_japanese_shows_when_it_last_changed(project):
+    project.case()
+    project.write("content/method/対話の例.md", "# 対話の例\n\n本文。\n")
+    when = "2024-04-01T09:00:00"
+    env = {**os.environ, "GIT_AUTHOR_NAME": "編集部", "GIT_AUTHOR_EMAIL": "e@example.org",
+           "GIT_COMMITTER_NAME": "編集部", "GIT_COMMITTER_EMAIL": "e@example.org",
+           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "first"]):
+        subprocess.run(["git", "-C", str(project.root), *args], check=True,
+                       capture_output=True, env=env)
+    project.build()
+    assert "最終更新: 2024年4月1日" in text_of(project.page("method/対話の例"))
