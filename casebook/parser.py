@@ -67,8 +67,10 @@ _ATTRIBUTE = re.compile(r'\s*(?P<key>[.#]?[A-Za-z_][\w:-]*)(?:\s*=\s*(?:"(?P<quo
 # What an annotation that was not read as one leaves in the text: ']{wall=' and the like.
 _MALFORMED = re.compile(r"\]\s*\{\s*[.#]?[A-Za-z_][\w-]*\s*[=}]"
                         r"|\{\s*(?:wall|approach|skill|anon)\s*=")
+# Brackets and colon half- or full-width, as a Japanese input method types them: 支援者［傾聴］：
 _DIALOGUE_LINE = re.compile(
-    r"^\s*(?P<speaker>[^\[\]:：]+?)\s*(?:\[(?P<skill>[^\]]*)\])?\s*[:：]\s?(?P<text>.*)$")
+    r"^\s*(?P<speaker>[^\[\]［］:：]+?)\s*(?:[\[［](?P<skill>[^\]］]*)[\]］])?\s*[:：]\s?"
+    r"(?P<text>.*)$")
 
 
 # Where a soft line break stood in a paragraph, until its neighbours decide what it becomes.

@@ -208,3 +208,20 @@ def test_a_guide_named_in_japanese_shows_when_it_last_changed(project):
                        capture_output=True, env=env)
     project.build()
     assert "最終更新: 2024年4月1日" in text_of(project.page("method/対話の例"))
+
+
+# --- dialogue ---------------------------------------------------------------------------------
+
+
+def test_full_width_brackets_around_a_skill_are_read_as_the_skill(project):
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace(
+        "支援者[問いかけ]: 5年後、どんな会社になっていたいですか。",
+        "支援者［問いかけ］：5年後、どんな会社になっていたいですか。"), "utf-8")
+    project.build()
+    page = project.page("cases/a-parts")
+    turn = page[page.index("5年後、どんな会社") - 600:page.index("5年後、どんな会社")]
+    assert "［問いかけ］" not in text_of(page)
+    assert "問いかけ</a>" in turn, turn
+    drill = (project.root / "site/assets/casebook/practice/skill-1.json").read_text("utf-8")
+    assert "5年後、どんな会社になっていたいですか。" in drill
