@@ -64,9 +64,10 @@ _FENCE_OPENER = re.compile(r"^(?:`{3,}|~{3,})\s*(\S*)")
 # `key=value` or `key="value with spaces"`; `.class` and `#id` are read to be reported.
 _ATTRIBUTE = re.compile(r'\s*(?P<key>[.#]?[A-Za-z_][\w:-]*)(?:\s*=\s*(?:"(?P<quoted>[^"]*)"'
                         r'|(?P<bare>[^\s"{}]+)))?\s*')
-# What an annotation that was not read as one leaves in the text: ']{wall=' and the like.
+# What an annotation that was not read as one leaves in the text: ']{wall=' and the like,
+# looked for in the NFKC form too (a Japanese input method types ］｛wall＝ or ｛壁＝).
 _MALFORMED = re.compile(r"\]\s*\{\s*[.#]?[A-Za-z_][\w-]*\s*[=}]"
-                        r"|\{\s*(?:wall|approach|skill|anon)\s*=")
+                        r"|\{\s*(?:wall|approach|skill|anon|壁|アプローチ|技法)\s*=")
 # Brackets and colon half- or full-width, as a Japanese input method types them: 支援者［傾聴］：
 _DIALOGUE_LINE = re.compile(
     r"^\s*(?P<speaker>[^\[\]［］:：]+?)\s*(?:[\[［](?P<skill>[^\]］]*)[\]］])?\s*[:：]\s?"
@@ -521,6 +522,12 @@ class _Walk:
                         "this was not read as an annotation: write [本文]{wall=見えない}, "
                         "with the closing } and nothing between ] and {",
                         child.content.strip()[:40]))
+                elif _MALFORMED.search(unicodedata.normalize("NFKC", child.content)):
+                    self.problems.append(Problem(
+                        self.doc.path, line, "annotation",
+                        f"'{child.content.strip()[:40]}' was not read as an annotation: write "
+                        "[本文]{wall=見えない} with half-width [ ] { } = and the key in "
+                        "English (wall, approach, skill, anon)", child.content.strip()[:40]))
             elif kind == "softbreak":
                 out.append(Markup(_SOFT))  # decided below, when both neighbours are known
                 text.append(_SOFT)
@@ -654,6 +661,12 @@ class _Walk:
             return Markup("")
         span = opened.pop()
         annotated = _join_lines(text[span.start:])[0]
+        if span.marked and not annotated.strip():
+            # It would be a drill question with nothing to read.
+            self.problems.append(Problem(self.doc.path, span.line, "annotation",
+                                         "the annotation marks no text: write the words it "
+                                         "tags between [ and ], as in [本文]{wall=見えない}",
+                                         "[]"))
         if self.collect and not heading:
             self.doc.annotations.append(Annotation(annotated, tuple(span.terms), span.line,
                                                    self.section, span.allow))

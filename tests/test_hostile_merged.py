@@ -225,3 +225,29 @@ def test_full_width_brackets_around_a_skill_are_read_as_the_skill(project):
     assert "問いかけ</a>" in turn, turn
     drill = (project.root / "site/assets/casebook/practice/skill-1.json").read_text("utf-8")
     assert "5年後、どんな会社になっていたいですか。" in drill
+
+
+# --- annotations ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["[売上が落ちた]{wall＝見えない}",
+                                     "[売上が落ちた]｛wall=見えない｝",
+                                     "［売上が落ちた］｛ｗａｌｌ＝見えない｝",
+                                     "[売上が落ちた]{ｗａｌｌ=見えない}"])
+def test_an_annotation_typed_in_full_width_is_a_problem_not_text(project, capsys, written):
+    path = project.case()
+    add_to_change(path, written)
+    code, report = check(project, capsys)
+    assert code == 1
+    assert (f"cases/a-parts.md:{line_of(path, written)}: annotation: '{written}' was not read "
+            "as an annotation: write [本文]{wall=見えない} with half-width [ ] { } = and the key "
+            "in English (wall, approach, skill, anon)") in report, report
+
+
+def test_an_annotation_of_no_text_is_a_problem_not_an_empty_drill_question(project, capsys):
+    path = project.case()
+    add_to_change(path, "[]{wall=見えない}売上が落ちた。")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert (f"cases/a-parts.md:{line_of(path, '[]{wall=')}: annotation: the annotation marks no "
+            "text") in report, report
