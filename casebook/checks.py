@@ -241,6 +241,8 @@ def check_unique_ids(cases: list[Case], problems: list[Problem]) -> None:
 # must be a plain name (Material's `status: new`, `icon: material/book`, `hide: [toc]`).
 _THEME_VALUES = {"status": re.compile(r"[a-z0-9][a-z0-9-]*")}
 HIDE = ("navigation", "toc", "footer", "feedback", "path", "tags")
+# A guide's status: a draft, or one of Material's own marks (published: written as for cases).
+GUIDE_STATUSES = ("draft", "published", "new", "deprecated")
 
 
 def _theme_keys(doc: Document, problems: list[Problem]) -> None:
@@ -250,6 +252,15 @@ def _theme_keys(doc: Document, problems: list[Problem]) -> None:
             problems.append(Problem(doc.path, doc.meta.line(key), key,
                                     f"'{value}' is not a name the theme takes "
                                     f"(letters, digits and '-')", str(value)))
+    status = doc.meta.get("status")
+    if isinstance(status, str) and _THEME_VALUES["status"].fullmatch(status) \
+            and status not in GUIDE_STATUSES:
+        # Any other word published the guide: `status: drafts` or `internal` read as a draft
+        # to its author, and as a theme mark to the build.
+        problems.append(Problem(doc.path, doc.meta.line("status"), "status",
+                                f"unknown status '{status}' (draft keeps the guide out of the "
+                                "build; new and deprecated are the theme's marks)", status,
+                                closest(status, list(GUIDE_STATUSES))))
     hide = doc.meta.get("hide")
     if hide is not None:
         values = hide if isinstance(hide, list) else [hide]

@@ -251,3 +251,27 @@ def test_an_annotation_of_no_text_is_a_problem_not_an_empty_drill_question(proje
     assert code == 1
     assert (f"cases/a-parts.md:{line_of(path, '[]{wall=')}: annotation: the annotation marks no "
             "text") in report, report
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["drafts", "internal", "private", "wip"])
+def test_a_guide_status_that_is_not_draft_is_reported_not_published(project, capsys, status):
+    project.case()
+    project.write("content/method/wip.md",
+                  f"---\nstatus: {status}\n---\n# 書きかけ\n\n鵺笛の下書き。\n")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert (f"content/method/wip.md:2: status: unknown status '{status}' (draft keeps the guide "
+            "out of the build; new and deprecated are the theme's marks)") in report, report
+    project.build_fails()
+    assert not (project.root / "site").exists()
+
+
+@pytest.mark.parametrize("status", ["new", "deprecated", "published"])
+def test_a_guide_may_carry_the_theme_s_marks(project, capsys, status):
+    project.case()
+    project.write("content/method/g.md", f"---\nstatus: {status}\n---\n# 解説\n\n本文。\n")
+    code, report = check(project, capsys)
+    assert code == 0, report
