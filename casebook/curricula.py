@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from casebook.model import Case, Document, Guide, PublishedText
+from casebook.model import TRAINER_LABEL, Case, Document, Guide, PublishedText
 from casebook.problems import Problem, closest, type_name
 from casebook.schema import STATUSES
 from casebook.vocabulary import SLUG, Term, Vocabulary
@@ -144,6 +144,10 @@ class _Reader:
     def publish(self, text: str, path: str, field_name: str, *, trainer: bool = False) -> None:
         if text.strip():
             self.doc.texts.append(PublishedText(text, self.line(path), field_name, trainer))
+        if not trainer and TRAINER_LABEL.match(text.strip()):
+            self.problem(path, field_name, f"'{text.strip()[:30]}' is published to every "
+                         "reader: write notes for trainers in the session's teaching_note: "
+                         "(shown in the trainer edition only)", text.strip()[:30])
 
     def text(self, value: object, path: str, field_name: str, where: str = "", *,
              one_line: bool = False) -> str:

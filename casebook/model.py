@@ -8,6 +8,7 @@ Internal front-matter fields are dropped before a `Document` exists.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from casebook.html import Markup
@@ -97,6 +98,12 @@ class Dialogue:
     @property
     def text(self) -> str:
         return "\n".join(f"{u.speaker}: {u.text}" for u in self.utterances)
+
+
+# A heading or paragraph labelled as a note for trainers ("## 指導メモ", "**講師用メモ**: …")
+# written outside a teaching-note block: the label says trainer-only, the page says otherwise.
+TRAINER_LABEL = re.compile(r"(?:指導|講師(?:用|向け)?)メモ\s*(?:[（(][^）)]*[）)])?\s*(?:$|[:：])"
+                            r"|講師(?:用|向け)\s*(?:$|[:：])")
 
 
 @dataclass(frozen=True)

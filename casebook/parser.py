@@ -33,6 +33,7 @@ from casebook.html import Markup, attrs, html, join
 from casebook.model import (
     SECTION_HINTS,
     SECTION_QUESTIONS,
+    TRAINER_LABEL,
     Annotation,
     Dialogue,
     Document,
@@ -571,6 +572,12 @@ class _Walk:
                 self.doc.annotations[index], paragraph=plain, before=before,
                 start=_joined_offset(raw, start), end=_joined_offset(raw, end))
         self.record(plain, first_line, "heading" if heading else "text", breaks, allowed)
+        if not self.trainer and TRAINER_LABEL.match(plain.strip()):
+            self.problems.append(Problem(
+                self.doc.path, first_line, "teaching note",
+                f"'{plain.strip()[:30]}' is published to every reader: write notes for trainers "
+                "in a ```teaching-note block (shown in the trainer edition only)",
+                plain.strip()[:30]))
         rendered = "".join(out)
         if joiners:
             pieces = rendered.split(_SOFT)

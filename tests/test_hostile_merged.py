@@ -275,3 +275,38 @@ def test_a_guide_may_carry_the_theme_s_marks(project, capsys, status):
     project.write("content/method/g.md", f"---\nstatus: {status}\n---\n# 解説\n\n本文。\n")
     code, report = check(project, capsys)
     assert code == 0, report
+
+
+@pytest.mark.parametrize("written", ["## 指導メモ\n\n講師は鵺笛の話をする。",
+                                     "### 指導メモ（講師用）\n\n講師は鵺笛の話をする。",
+                                     "**指導メモ**: 講師は鵺笛の話をする。",
+                                     "> 講師用メモ：講師は鵺笛の話をする。"])
+def test_a_note_labelled_for_trainers_outside_a_teaching_note_block_is_a_problem(
+        project, capsys, written):
+    project.case()
+    guide = project.write("content/method/g.md", f"# 解説\n\n本文。\n\n{written}\n")
+    code, report = check(project, capsys)
+    label = written.split("\n")[0].lstrip("#> *").split("*")[0].split("：")[0]
+    assert code == 1
+    assert (f"content/method/g.md:{line_of(guide, label)}: teaching note: '{label}") in report, \
+        report
+    assert ("is published to every reader: write notes for trainers in a ```teaching-note "
+            "block (shown in the trainer edition only)") in report
+
+
+def test_a_session_description_labelled_for_trainers_is_a_problem(project, capsys):
+    path = curriculum(project, "    minutes: 30\n",
+                      "    minutes: 30\n    description: 講師用メモ：鵺笛\n")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert (f"content/curricula/intro.md:{line_of(path, 'description: 講師用メモ')}: description: "
+            "'講師用メモ：鵺笛' is published to every reader: write notes for trainers in the "
+            "session's teaching_note:") in report, report
+
+
+def test_writing_about_teaching_notes_is_not_a_teaching_note(project, capsys):
+    project.case()
+    project.write("content/method/g.md", "# 解説\n\n## 指導メモを書く（講師版だけに表示）\n\n"
+                                         "指導メモ（`teaching-note` のコードブロック）の書き方。\n")
+    code, report = check(project, capsys)
+    assert code == 0, report
