@@ -27,8 +27,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # C0 controls but tab and line feed, DEL, C1 controls: invisible in an editor, and an ESC in a
 # title would be sent to every terminal that prints it. Bidirectional overrides and isolates
-# too: they make a reader see text in another order than it is written (and checked).
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# too: they make a reader see text in another order than it is written (and checked). And the
+# noncharacters U+FDD0–FDEF, U+FFFE and U+FFFF: no text, and not allowed in XML (Moodle XML).
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+                     "\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def decode(data: bytes, display: str, problems: list[Problem]) -> str | None:
@@ -63,6 +65,8 @@ def control_characters(text: str, display: str, problems: list[Problem], *,
 
 
 def _name(char: str) -> str:
+    if "\ufdd0" <= char <= "\ufdef" or char in "\ufffe\uffff":
+        return "noncharacter"
     return {"\x1b": "ESC", "\x07": "BEL", "\x00": "NUL", "\x08": "BS", "\x7f": "DEL"}.get(
         char, unicodedata.name(char, "control").lower())
 

@@ -310,3 +310,16 @@ def test_writing_about_teaching_notes_is_not_a_teaching_note(project, capsys):
                                          "指導メモ（`teaching-note` のコードブロック）の書き方。\n")
     code, report = check(project, capsys)
     assert code == 0, report
+
+
+# --- encodings --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("character", ["\ufffe", "\uffff", "\ufdd0"])
+def test_a_noncharacter_is_reported_not_written_into_moodle_xml(project, capsys, character):
+    path = project.case()
+    add_to_change(path, f"[売上が落ち{character}た]{{wall=見えない}}。")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert (f"cases/a-parts.md:{line_of(path, '[売上が落ち')}: text: control character "
+            f"U+{ord(character):04X} (noncharacter) at column 7: remove it") in report, report
