@@ -69,6 +69,10 @@ _ATTRIBUTE = re.compile(r'\s*(?P<key>[.#]?[A-Za-z_][\w:-]*)(?:\s*=\s*(?:"(?P<quo
 # looked for in the NFKC form too (a Japanese input method types ］｛wall＝ or ｛壁＝).
 _MALFORMED = re.compile(r"\]\s*\{\s*[.#]?[A-Za-z_][\w-]*\s*[=}]"
                         r"|\{\s*(?:wall|approach|skill|anon|壁|アプローチ|技法)\s*=")
+# What a link with an address markdown-it refuses leaves in the text: `[x](javascript:…)`,
+# `![x](data:image/svg+xml,…)` or a reference definition `[r]: javascript:…`.
+_REFUSED_LINK = re.compile(r"(?:\]\(\s*<?|^\[[^\]]+\]:\s*<?)\s*"
+                           r"(javascript|vbscript|data|file)\s*:", re.I)
 # Brackets and colon half- or full-width, as a Japanese input method types them: 支援者［傾聴］：
 _DIALOGUE_LINE = re.compile(
     r"^\s*(?P<speaker>[^\[\]［］:：]+?)\s*(?:[\[［](?P<skill>[^\]］]*)[\]］])?\s*[:：]\s?"
@@ -523,6 +527,12 @@ class _Walk:
                         "this was not read as an annotation: write [本文]{wall=見えない}, "
                         "with the closing } and nothing between ] and {",
                         child.content.strip()[:40]))
+                elif refused := _REFUSED_LINK.search(child.content):
+                    self.problems.append(Problem(
+                        self.doc.path, line, "link",
+                        f"a '{refused.group(1)}:' address is no link a page can have (it is "
+                        "shown as text): link to a page or file of the site, or an http(s) "
+                        "address", refused.group(0)))
                 elif _MALFORMED.search(unicodedata.normalize("NFKC", child.content)):
                     self.problems.append(Problem(
                         self.doc.path, line, "annotation",
@@ -613,6 +623,10 @@ class _Walk:
         `written` is as markdown-it left it (percent-encoded); messages show it decoded.
         """
         if is_external(written):
+            return written
+        if not written.strip():
+            self.problems.append(Problem(self.doc.path, line, "link",
+                                         "the link has no address: write [文字](ページ.md)", ""))
             return written
         shown = unquote(written)
         resolved = resolve(shown, self.doc.uri)

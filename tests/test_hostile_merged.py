@@ -323,3 +323,31 @@ def test_a_noncharacter_is_reported_not_written_into_moodle_xml(project, capsys,
     assert code == 1
     assert (f"cases/a-parts.md:{line_of(path, '[売上が落ち')}: text: control character "
             f"U+{ord(character):04X} (noncharacter) at column 7: remove it") in report, report
+
+
+# --- links ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("written", "scheme"), [
+    ("[資料](javascript:alert(1))", "javascript"), ("[資料](JaVaScRiPt:alert(1))", "JaVaScRiPt"),
+    ("![図](data:image/svg+xml,%3Csvg%20onload=alert(1)%3E)", "data"),
+    ("[資料](vbscript:msgbox(1))", "vbscript"),
+    ("[資料][r]\n\n[r]: javascript:alert(1)", "javascript"),
+])
+def test_a_link_address_markdown_refuses_is_a_problem_not_text(project, capsys, written,
+                                                               scheme):
+    path = project.case()
+    add_to_change(path, written)
+    code, report = check(project, capsys)
+    line = line_of(path, f"{scheme}:")
+    assert code == 1
+    assert (f"cases/a-parts.md:{line}: link: a '{scheme}:' address is no link a page can have "
+            "(it is shown as text)") in report, report
+
+
+def test_a_link_without_an_address_is_a_problem(project, capsys):
+    path = project.case()
+    add_to_change(path, "[資料]()を参照。")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert f"cases/a-parts.md:{line_of(path, '[資料]()')}: link: the link has no address" in report
