@@ -23,6 +23,7 @@ import dataclasses
 import json
 import logging
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -67,6 +68,8 @@ log = logging.getLogger("casebook")
 # `mkdocs serve`: one Pagefind run at a time (a cancelled one may still be running; they share
 # the cache of respelt pages).
 _PAGEFIND_LOCK = threading.Lock()
+# What would be markup in a site setting the theme prints unescaped (site_name and the like).
+_MARKUP = re.compile(r"[<>&\"]")
 
 class OutputError(Exception):
     """An output (the Whoosh index, Pagefind's bundle) could not be written."""
@@ -254,6 +257,12 @@ class Build:
             if key not in known:
                 problems.append(Problem("mkdocs.yml", 0, "related_weights",
                                         f"unknown facet '{key}'", key, closest(key, known)))
+        for key in ("site_name", "site_description"):
+            value = getattr(self.options, key)
+            if isinstance(value, str) and (markup := _MARKUP.search(value)):
+                problems.append(Problem("mkdocs.yml", 0, key, f"'{markup.group()}' in "
+                                        f"'{value}': the theme prints this value into every "
+                                        "page as HTML: write plain text", value))
         try:
             check_replaceable(self.index_dir)
         except SearchError as error:

@@ -27,6 +27,9 @@ class BuildOptions:
     site_dir: str = "site"
     use_directory_urls: bool = True
     site_url: str | None = None
+    # Printed by the theme into every page as they are (Material does not escape them).
+    site_name: str = ""
+    site_description: str | None = None
     # --- the casebook plugin's options (plugins/config.py, same names and defaults)
     cases_dir: str = "cases"
     taxonomy: str = "content/taxonomy.yml"
@@ -51,7 +54,8 @@ class BuildOptions:
 PLUGIN_OPTIONS = ("cases_dir", "taxonomy", "private_terms", "drafts", "related_limit",
                   "related_weights", "search_index_dir", "search_pagefind",
                   "search_pagefind_part_pages", "edition", "practice_moodle")
-SITE_OPTIONS = ("docs_dir", "site_dir", "use_directory_urls", "site_url")
+SITE_OPTIONS = ("docs_dir", "site_dir", "use_directory_urls", "site_url", "site_name",
+                "site_description")
 
 
 class OptionsError(Exception):

@@ -66,7 +66,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.options = BuildOptions(
             root=root, docs_dir=os.path.relpath(config.docs_dir, root),
             site_dir=config.site_dir, use_directory_urls=config.use_directory_urls,
-            site_url=config.site_url, **{key: self.config[key] for key in PLUGIN_OPTIONS})
+            site_url=config.site_url, site_name=config.site_name,
+            site_description=config.site_description,
+            **{key: self.config[key] for key in PLUGIN_OPTIONS})
         if CSS_URI not in config.extra_css:
             config.extra_css.append(CSS_URI)
         # Our templates come right after the user's custom_dir, before Material's own.

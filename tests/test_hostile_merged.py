@@ -351,3 +351,24 @@ def test_a_link_without_an_address_is_a_problem(project, capsys):
     code, report = check(project, capsys)
     assert code == 1
     assert f"cases/a-parts.md:{line_of(path, '[資料]()')}: link: the link has no address" in report
+
+
+# --- site settings ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("site_name", "ケースブック<script>alert(1)</script>"),
+    ("site_description", '説明"><img src=x onerror=alert(1)>'),
+])
+def test_markup_in_a_site_setting_the_theme_prints_raw_is_a_problem(project, capsys, key,
+                                                                   value):
+    project.case()
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(f"{key}: テスト\n", "")
+                      + f"{key}: '{value}'\n", "utf-8")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert f"mkdocs.yml: {key}: '<' in '{value}': the theme prints this value" in report or \
+        f"mkdocs.yml: {key}: '\"' in '{value}': the theme prints this value" in report, report
+    project.build_fails()
+    assert not (project.root / "site").exists()
