@@ -10,7 +10,7 @@ from __future__ import annotations
 from casebook.curricula import INDEX_URI, Curriculum, Session, clock, coverage, duration
 from casebook.html import Markup, html, join
 from casebook.library import Library
-from casebook.model import SECTION_QUESTIONS, Case
+from casebook.model import SECTION_HINTS, SECTION_QUESTIONS, Case
 from casebook.pages import Cards, Page, _Writer
 from casebook.render import badge_html, kind_html
 
@@ -251,6 +251,13 @@ def _case_text(case: Case, writer: _Writer) -> None:
     if case.doc.intro:
         writer.add(_paragraphs(case.doc.intro))
     for section in case.doc.sections:
+        if section.title == SECTION_HINTS:
+            # On paper the hints would sit open under the questions; on the site a learner
+            # opens them after writing an answer.
+            writer.add(html('<p class="cb-handout-hints">解答の手がかりは、<a href="{}">サイトの'
+                            '事例ページ</a>で自分の考えを書いてから開けます。</p>\n',
+                            writer.href(case.src_uri)))
+            continue
         writer.heading(4, section.title, anchor=f"case-{case.id}-{section.title}")
         writer.add(_paragraphs(section.text))
     if case.source:

@@ -372,3 +372,16 @@ def test_markup_in_a_site_setting_the_theme_prints_raw_is_a_problem(project, cap
         f"mkdocs.yml: {key}: '\"' in '{value}': the theme prints this value" in report, report
     project.build_fails()
     assert not (project.root / "site").exists()
+
+
+def test_a_handout_leaves_the_hints_to_the_site(project):
+    curriculum(project, "status: published", "status: published")
+    case = project.root / "cases" / "a-parts.md"
+    case.write_text(case.read_text("utf-8") + "\n## 考えてみよう\n\n1. 最初に何を聞きますか。\n\n"
+                    "## 解答の手がかり\n\n1. 鵺笛の手がかり。\n", "utf-8")
+    project.build()
+    handout = text_of(project.page("handouts/intro"))
+    assert "最初に何を聞きますか。" in handout
+    assert "鵺笛の手がかり" not in handout
+    assert "解答の手がかりは、 サイトの事例ページ で自分の考えを書いてから開けます。" in handout
+    assert "鵺笛の手がかり" in text_of(project.page("cases/a-parts"))
