@@ -104,8 +104,8 @@ def _questions(cases: list[Case]) -> list[tuple[Case, list[str]]]:
     found = []
     for case in cases:
         section = case.doc.section(SECTION_QUESTIONS)
-        lines = [line.strip() for line in section.text.splitlines()
-                 if line.strip()] if section else []
+        # The questions are the section's list items (a note or a code block is no question).
+        lines = [item for item in section.items if item.strip()] if section else []
         if lines:
             found.append((case, lines))
     return found

@@ -8,6 +8,7 @@ report of `casebook check`, or the files of a real build.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -385,3 +386,16 @@ def test_a_handout_leaves_the_hints_to_the_site(project):
     assert "鵺笛の手がかり" not in handout
     assert "解答の手がかりは、 サイトの事例ページ で自分の考えを書いてから開けます。" in handout
     assert "鵺笛の手がかり" in text_of(project.page("cases/a-parts"))
+
+
+def test_a_curriculum_gathers_only_the_list_items_of_考えてみよう_as_questions(project):
+    curriculum(project, "status: published", "status: published")
+    case = project.root / "cases" / "a-parts.md"
+    case.write_text(case.read_text("utf-8") + "\n## 考えてみよう\n\n1. 最初に何を聞きますか。\n"
+                    "2. 次に何を聞きますか。\n\n> **編集部注**　問いは鵺笛の資料から。\n\n"
+                    "```text\n記入欄\n```\n", "utf-8")
+    project.build()
+    page = project.page("curricula/intro")
+    questions = re.findall(r"<li>(.*?)</li>", page[page.index('class="cb-questions"'):])
+    assert questions[:2] == ["最初に何を聞きますか。", "次に何を聞きますか。"], questions
+    assert not [q for q in questions if "鵺笛" in q or "記入欄" in q], questions
