@@ -358,6 +358,11 @@ def load_library(root: Path | BuildOptions, *, drafts: bool = False, anonymity: 
 
 
 _SVG_ACTIVE = re.compile(r"<script|\son\w+\s*=|javascript:|<foreignObject", re.I)
+# An SVG opened on its own is a document: a DOCTYPE's entities can spell markup the patterns
+# above do not see, and an href or url() to another host is a request the site never makes.
+_SVG_ENTITIES = re.compile(r"<!DOCTYPE|<!ENTITY", re.I)
+_SVG_OUTSIDE = re.compile(r"""(?:href|src)\s*=\s*["']?\s*(?:[a-z][\w+.-]*:)?//"""
+                          r"""|url\(\s*["']?\s*(?:[a-z][\w+.-]*:)?//|@import""", re.I)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -374,9 +379,16 @@ def _check_asset(path: Path, display: str, rel: str,
         return [*problems, Problem(display, 0, "file", f"cannot read: {error.strerror}")]
     text = data.decode("utf-8", "replace")
     if path.suffix.lower() == ".svg":
-        if _SVG_ACTIVE.search(text):
+        if _SVG_ACTIVE.search(text) or _SVG_ACTIVE.search(html_module.unescape(text)):
             problems.append(Problem(display, 0, "file", "an SVG with a script or an event "
                                     "handler: publish a picture without them"))
+        if _SVG_ENTITIES.search(text):
+            problems.append(Problem(display, 0, "file", "an SVG with a DOCTYPE or entity "
+                                    "declarations: save it without them (plain SVG)"))
+        if _SVG_OUTSIDE.search(html_module.unescape(text)):
+            problems.append(Problem(display, 0, "file", "an SVG that loads from another host "
+                                    "(href, url() or @import): the site makes no request to "
+                                    "any outside host, embed or drop it"))
         readable = html_module.unescape(_TAG.sub(" ", text))
         problems += _scan_texts(display, [PublishedText(readable, 1, "text")], readable,
                                 private_terms, [])

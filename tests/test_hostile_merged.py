@@ -399,3 +399,35 @@ def test_a_curriculum_gathers_only_the_list_items_of_考えてみよう_as_quest
     questions = re.findall(r"<li>(.*?)</li>", page[page.index('class="cb-questions"'):])
     assert questions[:2] == ["最初に何を聞きますか。", "次に何を聞きますか。"], questions
     assert not [q for q in questions if "鵺笛" in q or "記入欄" in q], questions
+
+
+# --- assets -----------------------------------------------------------------------------------
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg">{}</svg>'
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (SVG.format('<a href="&#106;avascript:alert(1)"><text>図</text></a>'),
+     "an SVG with a script or an event handler"),
+    ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "&#60;script&#62;alert(1)&#60;/script'
+     '&#62;">]>' + SVG.format("&x;"), "an SVG with a DOCTYPE or entity declarations"),
+    (SVG.format('<image href="https://tracker.example/x.png"/>'),
+     "an SVG that loads from another host"),
+    (SVG.format("<style>@import url(//tracker.example/x.css);</style>"),
+     "an SVG that loads from another host"),
+])
+def test_an_svg_that_runs_or_calls_out_when_opened_is_refused(project, capsys, body, expected):
+    project.case()
+    project.write("content/img/chart.svg", body)
+    code, report = check(project, capsys)
+    assert code == 1
+    assert f"content/img/chart.svg: file: {expected}" in report, report
+
+
+def test_a_plain_svg_is_published(project, capsys):
+    project.case()
+    project.write("content/img/chart.svg", SVG.format('<rect width="10" height="10"/>'
+                                                      '<use href="#a"/><text>売上</text>'))
+    code, report = check(project, capsys)
+    assert code == 0, report
+    assert (project.build() / "img" / "chart.svg").is_file()
