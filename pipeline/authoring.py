@@ -405,7 +405,17 @@ def fix_anonymize(options: BuildOptions, say: Say, asking: bool) -> int:
             say(f"  not applied: '{proposal.text}' is not written like that on line "
                 f"{proposal.line} (markup inside it?): fix it by hand", error=True)
             continue
-        path.write_bytes(fixed.encode("utf-8"))
+        # Beside the file, then in its place: an interrupted or failed write leaves the case
+        # as it was, never half-written.
+        temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+        try:
+            temporary.write_bytes(fixed.encode("utf-8"))
+            temporary.replace(path)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            say(f"  not applied: cannot write {proposal.path}: {error.strerror or error}; "
+                "the file is as it was", error=True)
+            break
         applied += 1
         say(f"fixed {proposal.describe()}")
     for problem in by_hand:

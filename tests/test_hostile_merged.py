@@ -431,3 +431,28 @@ def test_a_plain_svg_is_published(project, capsys):
     code, report = check(project, capsys)
     assert code == 0, report
     assert (project.build() / "img" / "chart.svg").is_file()
+
+
+# --- interrupted writes -----------------------------------------------------------------------
+
+
+def test_a_failed_write_of_fix_anonymize_leaves_the_case_as_it_was(project, capsys,
+                                                                   monkeypatch):
+    path = project.case()
+    add_to_change(path, "山田社長が来た。")
+    before = path.read_bytes()
+
+    def disk_full(self, data):  # half the file reaches the disk, then the disk is full
+        with open(self, "wb") as out:
+            out.write(data[:len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    code = main(["check", "--fix", "anonymize", "--interactive", "--root", str(project.root)])
+    out, err = capsys.readouterr()
+    assert path.read_bytes() == before
+    assert "not applied: cannot write cases/a-parts.md: No space left on device; the file is " \
+           "as it was" in err, out + err
+    assert code == 1
+    assert not [p.name for p in path.parent.iterdir() if p.name != "a-parts.md"]
