@@ -310,8 +310,14 @@ def fix_normalize(options: BuildOptions, vocabulary: Vocabulary, say: Say) -> in
         if not changes:
             continue
         temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
-        temporary.write_bytes(fixed.encode("utf-8"))
-        temporary.replace(path)
+        try:
+            temporary.write_bytes(fixed.encode("utf-8"))
+            temporary.replace(path)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            say(f"not fixed: cannot write {shown}: {error.strerror or error}; the file is as "
+                "it was", error=True)
+            break
         for change in changes:
             say(f"fixed {change}")
         count += len(changes)

@@ -456,3 +456,22 @@ def test_a_failed_write_of_fix_anonymize_leaves_the_case_as_it_was(project, caps
            "as it was" in err, out + err
     assert code == 1
     assert not [p.name for p in path.parent.iterdir() if p.name != "a-parts.md"]
+
+
+def test_a_failed_write_of_fix_normalize_leaves_the_case_as_it_was(project, capsys,
+                                                                   monkeypatch):
+    path = project.case(walls="見えない壁, 付いてこない")
+    before = path.read_bytes()
+
+    def disk_full(self, data):
+        with open(self, "wb") as out:
+            out.write(data[:len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    main(["check", "--fix", "normalize", "--root", str(project.root)])
+    out, err = capsys.readouterr()
+    assert path.read_bytes() == before
+    assert "not fixed: cannot write cases/a-parts.md: No space left on device; the file is as " \
+           "it was" in err, out + err
+    assert not [p.name for p in path.parent.iterdir() if p.name != "a-parts.md"]
