@@ -129,6 +129,33 @@ def _plugin_options(plugins: object) -> dict | None:
     return None
 
 
+# What the plugin's config (plugins/config.py) accepts, so that `casebook check` refuses what
+# the build would: a check that passes must not be followed by a build that stops.
+_CHOICES = {"edition": ("learner", "trainer")}
+_TYPES = {"cases_dir": str, "taxonomy": str, "private_terms": str, "drafts": (bool, type(None)),
+          "related_limit": int, "related_weights": dict, "search_index_dir": str,
+          "search_pagefind": bool, "search_pagefind_part_pages": int, "practice_moodle": bool}
+
+
+def _option_problem(key: str, value: object) -> str | None:
+    if key in _CHOICES and value not in _CHOICES[key]:
+        hint = closest(str(value).lower(), list(_CHOICES[key]))
+        return (f"expected one of {', '.join(_CHOICES[key])}, got '{value}'"
+                + (f" — did you mean '{hint}'?" if hint else ""))
+    expected = _TYPES.get(key)
+    if expected is None:
+        return None
+    wrong = not isinstance(value, expected) or (expected is int and isinstance(value, bool))
+    if wrong:
+        return f"expected {_type_word(expected)}, got '{value}'"
+    return None
+
+
+def _type_word(expected: object) -> str:
+    return {str: "text", int: "a whole number", bool: "true or false", dict: "a mapping"}.get(
+        expected, "true or false")  # (bool, None): drafts
+
+
 def from_mkdocs_yml(path: Path) -> BuildOptions:
     """The build options `mkdocs build -f path` would use (OptionsError if it cannot tell)."""
     path = Path(path).resolve()
@@ -145,6 +172,9 @@ def from_mkdocs_yml(path: Path) -> BuildOptions:
             hint = closest(key, list(PLUGIN_OPTIONS))
             raise OptionsError(f"{path}: unknown casebook option '{key}'"
                                + (f" — did you mean '{hint}'?" if hint else ""))
+        problem = _option_problem(key, value)
+        if problem:
+            raise OptionsError(f"{path}: casebook option '{key}': {problem}")
         values[key] = value
     for key in SITE_OPTIONS:
         if key in data and key in known:

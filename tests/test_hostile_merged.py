@@ -475,3 +475,22 @@ def test_a_failed_write_of_fix_normalize_leaves_the_case_as_it_was(project, caps
     assert "not fixed: cannot write cases/a-parts.md: No space left on device; the file is as " \
            "it was" in err, out + err
     assert not [p.name for p in path.parent.iterdir() if p.name != "a-parts.md"]
+
+
+@pytest.mark.parametrize(("option", "expected"), [
+    ("edition: trainers", "casebook option 'edition': expected one of learner, trainer, got "
+                          "'trainers' — did you mean 'trainer'?"),
+    ("practice_moodle: 'yes'", "casebook option 'practice_moodle': expected true or false, "
+                               "got 'yes'"),
+    ("related_limit: 'five'", "casebook option 'related_limit': expected a whole number, "
+                              "got 'five'"),
+])
+def test_check_refuses_a_plugin_option_the_build_would_refuse(project, capsys, option,
+                                                              expected):
+    project.case()
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + f"      {option}\n", "utf-8")
+    code, report = check(project, capsys)
+    assert code == 2
+    assert f"mkdocs.yml: {expected}" in report, report
+    project.build_fails()
