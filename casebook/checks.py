@@ -50,6 +50,11 @@ def check_types(doc: Document, fields: dict[str, Field], problems: list[Problem]
                 problems.append(Problem(doc.path, line, key,
                                         f"expected one line of text, got {type_name(value)}",
                                         str(value)))
+            elif isinstance(value, str) and "\n" in value.strip():
+                # A title or alias is a heading, a <title>, a card and a search hit: one line.
+                problems.append(Problem(doc.path, line, key, f"expected one line of text, got "
+                                        f"{value.strip().count(chr(10)) + 1} lines",
+                                        value.strip().replace("\n", " ")))
         elif spec.type == "mapping" and not isinstance(value, dict):
             problems.append(Problem(doc.path, line, key,
                                     f"expected a mapping (key: value), got {type_name(value)}",

@@ -494,3 +494,27 @@ def test_check_refuses_a_plugin_option_the_build_would_refuse(project, capsys, o
     assert code == 2
     assert f"mkdocs.yml: {expected}" in report, report
     project.build_fails()
+
+
+# --- front matter -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("alias: A社", "alias: |\n  A社\n  B社", "alias"),
+    ("source: 中小企業庁", "source: |\n  中小企業庁\n  二行目", "source"),
+])
+def test_a_case_value_of_two_lines_is_reported(project, capsys, old, new, field):
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace(old, new), "utf-8")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert (f"cases/a-parts.md:{line_of(path, new.split(chr(10))[0])}: {field}: expected one "
+            "line of text, got 2 lines") in report, report
+
+
+def test_a_guide_title_of_two_lines_is_reported(project, capsys):
+    project.case()
+    project.write("content/method/g.md", "---\ntitle: |\n  一行目\n  二行目\n---\n# 解説\n")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert "content/method/g.md:2: title: expected one line of text, got 2 lines" in report
