@@ -28,6 +28,17 @@ MODE_NOTES = {
     "or": "すべての語を含む事例が少ないため、いずれかの語を含む事例も表示しています",
     "bigram": "語として一致する事例がないため、文字の並びが一致する事例を表示しています",
 }
+
+def _count(text: str) -> int:
+    """--limit: a whole number of 1 or more (-1 listed all but one; 0 printed 0 件)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
 def printable(text: str) -> str:
     """Text safe to print on a terminal: control characters shown as escapes, never sent."""
     from casebook.sources import CONTROL
@@ -66,14 +77,14 @@ def parser() -> argparse.ArgumentParser:
         search.add_argument(f"--{facet}", action="append", default=[], metavar="TERM",
                             help=f"only cases with this {facet} (label, code or synonym; "
                                  "repeat for either of several)")
-    search.add_argument("--limit", type=int, default=10, help="how many cases to show")
+    search.add_argument("--limit", type=_count, default=10, help="how many cases to show")
     search.add_argument("--json", action="store_true", help="print the hits as a JSON array")
     search.set_defaults(run=run_search)
 
     related = sub.add_parser("related", help="cases related to a case, with the reason")
     _common(related)
     related.add_argument("case_id", metavar="ID", help="the case's id, e.g. a-precision-parts")
-    related.add_argument("--limit", type=int, default=None,
+    related.add_argument("--limit", type=_count, default=None,
                          help="how many cases to show (default: as many as a case page)")
     related.add_argument("--json", action="store_true", help="print them as a JSON array")
     related.set_defaults(run=run_related)
@@ -89,7 +100,7 @@ def parser() -> argparse.ArgumentParser:
                       help="相談テーマ (repeat for several)")
     prep.add_argument("--wall", action="append", default=[], metavar="WALL",
                       help="a wall you already suspect (repeat for several)")
-    prep.add_argument("--limit", type=int, default=5, help="how many precedents to show")
+    prep.add_argument("--limit", type=_count, default=5, help="how many precedents to show")
     shape = prep.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true", help="print the sheet as JSON")
     shape.add_argument("--markdown", action="store_true",
@@ -316,7 +327,7 @@ def run_prep(args: argparse.Namespace) -> int:
     if build is None:
         return 1
     index = prep_index(build.library, build.options.use_directory_urls)
-    sheet = prep_sheet(index, profile, max(1, args.limit))
+    sheet = prep_sheet(index, profile, args.limit)
     # Links that work from a note or a printout when the site's address is known.
     site_url = build.options.site_url or ""
     if site_url and not site_url.endswith("/"):

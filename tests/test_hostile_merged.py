@@ -518,3 +518,18 @@ def test_a_guide_title_of_two_lines_is_reported(project, capsys):
     code, report = check(project, capsys)
     assert code == 1
     assert "content/method/g.md:2: title: expected one line of text, got 2 lines" in report
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [["related", "a-parts"], ["search", "資金繰り"],
+                                     ["prep", "資金繰り"]])
+@pytest.mark.parametrize("limit", ["-1", "0"])
+def test_a_limit_below_one_is_refused(project, capsys, command, limit):
+    project.case()
+    with pytest.raises(SystemExit) as stopped:
+        main([command[0], "--limit", limit, "--root", str(project.root), *command[1:]])
+    _, err = capsys.readouterr()
+    assert stopped.value.code == 2
+    assert f"argument --limit: must be 1 or more, got {limit}" in err
