@@ -49,3 +49,22 @@ def check_links(library: Library, pages: list[Page], assets: set[str]) -> list[P
 
 def _relative(target: str, from_uri: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(from_uri) or ".")
+
+
+def check_addresses(library: Library, pages: list[Page]) -> list[Problem]:
+    """A guide at the address of a page the site makes (content/matrix.md, content/walls/
+    mienai.md, content/cases/<a case's id>.md, content/handouts/<a curriculum>.md) would be
+    dropped without a word, or replace that page: either way the author's page is lost."""
+    made: dict[str, list[Page]] = {}
+    for page in pages:
+        made.setdefault(page.src_uri, []).append(page)
+    problems = []
+    for guide in library.guides:
+        same = made.get(guide.src_uri, [])
+        if len(same) > 1:
+            other = next((p for p in same if p.title != guide.title), same[0])
+            problems.append(Problem(guide.doc.path, 1, "file",
+                                    f"the site makes its own page '{other.title}' at this "
+                                    f"address ({guide.src_uri}): rename the file or move it "
+                                    "to another folder", guide.src_uri))
+    return problems

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from casebook.curriculum_pages import curriculum_pages
 from casebook.library import Library
-from casebook.links import check_links
+from casebook.links import check_addresses, check_links
 from casebook.model import Case
 from casebook.moodle import moodle_files
 from casebook.pages import Cards, Page, case_page, guide_page, site_pages
@@ -161,6 +161,7 @@ class Build:
                                                                self.options.use_directory_urls),
                                            trainer=self.options.trainer)
             problems = check_links(self.library, self.pages, set(self.loaded.assets))
+            problems += check_addresses(self.library, self.pages)
         if site_dir is not None:
             stamp_dates(self.pages, self.library, self.options.root,
                         (self.options.docs_dir, self.options.cases_dir))

@@ -40,6 +40,9 @@ from pipeline.workers import map_in_processes
 PAGE_SUFFIXES = (".md", ".markdown")
 # What `content/` may publish besides pages: ordinary web assets. Anything else there (a
 # backup of the deny-list, notes) is never copied into the site; a warning names it.
+# Folders of the built site that the site itself writes (its scripts, styles, the theme's and
+# Pagefind's bundle): no file of the docs folder may be copied into them.
+SITE_FOLDERS = ("assets/casebook/", "assets/javascripts/", "assets/stylesheets/", "pagefind/")
 ASSET_SUFFIXES = frozenset(
     ".png .jpg .jpeg .gif .webp .svg .avif .ico .pdf .css .js .woff .woff2 .ttf .otf".split())
 
@@ -156,7 +159,14 @@ def discover(options: BuildOptions) -> Found:
             if uri != rel:
                 found.unpublished.append(rel)  # published under its .md name
         elif path.suffix.lower() in ASSET_SUFFIXES:
-            found.assets.append(rel)
+            taken = next((folder for folder in SITE_FOLDERS if rel.startswith(folder)), None)
+            if taken:
+                # Copied last, it would replace the site's own script or style on every page.
+                found.problems.append(Problem(display, 0, "file", f"'{taken}' holds the site's "
+                                              "own scripts and styles: put this file in "
+                                              "another folder", rel))
+            else:
+                found.assets.append(rel)
         else:
             found.unpublished.append(rel)
             found.warnings.append(f"{display}: not published (only pages and images, PDF, CSS "

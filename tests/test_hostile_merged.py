@@ -533,3 +533,30 @@ def test_a_limit_below_one_is_refused(project, capsys, command, limit):
     _, err = capsys.readouterr()
     assert stopped.value.code == 2
     assert f"argument --limit: must be 1 or more, got {limit}" in err
+
+
+@pytest.mark.parametrize("name", ["assets/casebook/search.js", "assets/casebook/casebook.css",
+                                  "assets/javascripts/bundle.js", "pagefind/pagefind.js"])
+def test_a_file_in_the_folders_of_the_site_s_own_scripts_is_refused(project, capsys, name):
+    project.case()
+    project.write(f"content/{name}", "window.cbHacked = 1;\n")
+    code, report = check(project, capsys)
+    folder = name.rsplit("/", 1)[0] + "/"
+    assert code == 1
+    assert (f"content/{name}: file: '{folder}' holds the site's own scripts and styles: put "
+            "this file in another folder") in report, report
+    project.build_fails()
+    assert not (project.root / "site").exists()
+
+
+@pytest.mark.parametrize(("name", "title"), [
+    ("matrix.md", "壁 × 業種"), ("walls/mienai.md", "見えない"),
+    ("cases/a-parts.md", "A社: 属人的経営から組織的経営へ"), ("practice/index.md", "練習")])
+def test_a_guide_at_the_address_of_a_page_the_site_makes_is_reported(project, capsys, name,
+                                                                     title):
+    project.case()
+    project.write(f"content/{name}", "# 私の解説\n\n本文。\n")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert (f"content/{name}:1: file: the site makes its own page '{title}' at this address "
+            f"({name}): rename the file or move it to another folder") in report, report
