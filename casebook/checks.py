@@ -27,6 +27,10 @@ from casebook.vocabulary import SLUG, Term, Vocabulary
 _ID = SLUG  # a case id is a slug: it is the page's name in the site
 
 
+# A line break, including Unicode's line and paragraph separators (YAML's "\\L", "\\P").
+_LINE_BREAK = re.compile("[\n\u2028\u2029]")
+
+
 def check_types(doc: Document, fields: dict[str, Field], problems: list[Problem]) -> None:
     """Each field holds the kind of value it takes."""
     meta = doc.meta
@@ -50,11 +54,11 @@ def check_types(doc: Document, fields: dict[str, Field], problems: list[Problem]
                 problems.append(Problem(doc.path, line, key,
                                         f"expected one line of text, got {type_name(value)}",
                                         str(value)))
-            elif isinstance(value, str) and "\n" in value.strip():
+            elif isinstance(value, str) and _LINE_BREAK.search(value.strip()):
                 # A title or alias is a heading, a <title>, a card and a search hit: one line.
+                lines = len(_LINE_BREAK.split(value.strip()))
                 problems.append(Problem(doc.path, line, key, f"expected one line of text, got "
-                                        f"{value.strip().count(chr(10)) + 1} lines",
-                                        value.strip().replace("\n", " ")))
+                                        f"{lines} lines", _LINE_BREAK.sub(" ", value.strip())))
         elif spec.type == "mapping" and not isinstance(value, dict):
             problems.append(Problem(doc.path, line, key,
                                     f"expected a mapping (key: value), got {type_name(value)}",

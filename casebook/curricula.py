@@ -12,6 +12,7 @@ file or writes HTML.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -158,11 +159,12 @@ class _Reader:
                          f"got {type_name(value)}", value)
             return ""
         text = str(value).strip()
-        if one_line and "\n" in text:
+        if one_line and (breaks := len(re.split("[\n\u2028\u2029]", text)) - 1):
             # A title is a heading, a <title> and a table cell: a second line has no place.
+            joined = re.sub("[\n\u2028\u2029]", " ", text)
             self.problem(path, field_name, f"expected one line of text{where}, got "
-                         f"{text.count(chr(10)) + 1} lines", text.replace("\n", " "))
-            return text.replace("\n", " ")
+                         f"{breaks + 1} lines", joined)
+            return joined
         return text
 
     def texts(self, value: object, path: str, field_name: str, where: str = "") -> list[str]:

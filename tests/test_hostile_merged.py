@@ -502,6 +502,7 @@ def test_check_refuses_a_plugin_option_the_build_would_refuse(project, capsys, o
 @pytest.mark.parametrize(("old", "new", "field"), [
     ("alias: A社", "alias: |\n  A社\n  B社", "alias"),
     ("source: 中小企業庁", "source: |\n  中小企業庁\n  二行目", "source"),
+    ("alias: A社", 'alias: "A\\L社"', "alias"),
 ])
 def test_a_case_value_of_two_lines_is_reported(project, capsys, old, new, field):
     path = project.case()
