@@ -28,9 +28,9 @@ _COMBINING = re.compile("[\u0300-\u036f\u1100-\u11ff\u3099-\u309c\u3130-\u318f\u
 # Characters a reader does not see, so a phone number or a private term with one inside must
 # still be found: format characters (zero-width space and joiners, soft hyphen, BOM, bidi
 # controls, tag characters), variation selectors and the combining grapheme joiner, and
-# the Hangul fillers that render as nothing.
+# the Hangul fillers and the blank Braille pattern that render as nothing (or a space).
 FORMAT = re.compile(
-    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2800"
     "\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0"
     "\ufff9-\ufffb\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001-\U000e007f"
     "\U000e0100-\U000e01ef]")

@@ -561,3 +561,11 @@ def test_a_guide_at_the_address_of_a_page_the_site_makes_is_reported(project, ca
     assert code == 1
     assert (f"content/{name}:1: file: the site makes its own page '{title}' at this address "
             f"({name}): rename the file or move it to another folder") in report, report
+
+
+def test_a_blank_braille_pattern_inside_a_private_term_is_ignored(project, capsys):
+    project.write("content/private-terms.txt", "青嵐堂\n")
+    path = project.case()
+    add_to_change(path, "取引先は青\u2800嵐堂です。")
+    code, report = check(project, capsys)
+    assert code == 1 and "private term 非公開語 '青\u2800嵐堂'" in report, report
