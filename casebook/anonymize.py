@@ -375,12 +375,27 @@ _KANJI_ONLY = re.compile(r"[\u3005\u4e00-\u9fff]+")
 _HIRAGANA_ONLY = re.compile(r"[ぁ-ゖー]+")
 
 
+# Characters a reader takes for another, folded for the deny-list only (one character for one,
+# so offsets stay put): the old or variant forms of kanji common in names and shop names
+# (髙橋 is 高橋, 山﨑 is 山崎, 櫻井 is 桜井), and Cyrillic and Greek letters that look Latin
+# once lower-cased (АВС is abc). NFKC folds none of them. A curated table: no library here
+# knows these itaiji, and Unicode's confusables list would also fold kana and digits.
+_LOOKALIKES = str.maketrans(
+    "髙﨑嵜邊邉齋齊斎櫻𠮷德濵濱廣國澤嶋嶌槇瀨眞藏壽會與舘冨龍實淺圓惠榮條驛學藝黑澁彌步萬豐兒"
+    "增靜關檜"
+    "авекмнорстхуіјѕαβεζηικμνορτυχ",
+    "高崎崎辺辺斉斉斉桜吉徳浜浜広国沢島島槙瀬真蔵寿会与館富竜実浅円恵栄条駅学芸黒渋弥歩万豊児"
+    "増静関桧"
+    "abekmhopctxyijsabezhikmnoptyx")
+
+
 def _fold_term(text: str) -> str:
-    """The deny-list form of already NFKC-folded text: lower case, katakana as hiragana."""
+    """The deny-list form of already NFKC-folded text: lower case, katakana as hiragana,
+    look-alike characters as the ones they look like."""
     lowered = text.lower()
     if len(lowered) != len(text):  # İ lowers to two characters; keep offsets one-to-one
         lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return jaconv.kata2hira(lowered)
+    return jaconv.kata2hira(lowered).translate(_LOOKALIKES)
 
 
 @functools.lru_cache(maxsize=8)

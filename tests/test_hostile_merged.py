@@ -569,3 +569,15 @@ def test_a_blank_braille_pattern_inside_a_private_term_is_ignored(project, capsy
     add_to_change(path, "取引先は青\u2800嵐堂です。")
     code, report = check(project, capsys)
     assert code == 1 and "private term 非公開語 '青\u2800嵐堂'" in report, report
+
+
+@pytest.mark.parametrize(("term", "written"), [("櫻花堂", "桜花堂"), ("髙嶺堂", "高嶺堂"),
+                                               ("高嶺堂", "髙嶺堂"), ("𠮷祥堂", "吉祥堂"),
+                                               ("ABC", "АВС")])  # Cyrillic А, В, С
+def test_a_private_term_in_another_form_of_its_kanji_or_in_look_alike_letters_fails(
+        project, capsys, term, written):
+    project.write("content/private-terms.txt", f"{term}\n")
+    path = project.case()
+    add_to_change(path, f"取引先は{written}です。")
+    code, report = check(project, capsys)
+    assert code == 1 and f"private term 非公開語 '{written}'" in report, report
