@@ -527,6 +527,13 @@ class _Walk:
                         "this was not read as an annotation: write [本文]{wall=見えない}, "
                         "with the closing } and nothing between ] and {",
                         child.content.strip()[:40]))
+                elif "<!--" in child.content:
+                    # Raw HTML is off: the comment an author meant to hide is printed as text.
+                    self.problems.append(Problem(
+                        self.doc.path, line, "text",
+                        "an HTML comment is shown to every reader as text (raw HTML is not "
+                        "used): delete it, or put notes for trainers in a ```teaching-note "
+                        "block", child.content.strip()[:40]))
                 elif refused := _REFUSED_LINK.search(child.content):
                     self.problems.append(Problem(
                         self.doc.path, line, "link",

@@ -581,3 +581,15 @@ def test_a_private_term_in_another_form_of_its_kanji_or_in_look_alike_letters_fa
     add_to_change(path, f"取引先は{written}です。")
     code, report = check(project, capsys)
     assert code == 1 and f"private term 非公開語 '{written}'" in report, report
+
+
+@pytest.mark.parametrize("written", ["<!-- 未確認: 売上の数字は推測 -->",
+                                     "本文。<!-- 講師へ: 鵺笛 -->続き。",
+                                     "<!--\n複数行のメモ\n-->"])
+def test_an_html_comment_is_a_problem_not_hidden_text(project, capsys, written):
+    path = project.case()
+    add_to_change(path, written)
+    code, report = check(project, capsys)
+    assert code == 1
+    assert (f"cases/a-parts.md:{line_of(path, '<!--')}: text: an HTML comment is shown to every "
+            "reader as text") in report, report
