@@ -102,8 +102,8 @@ class Dialogue:
 
 # A heading or paragraph labelled as a note for trainers ("## 指導メモ", "**講師用メモ**: …")
 # written outside a teaching-note block: the label says trainer-only, the page says otherwise.
-TRAINER_LABEL = re.compile(r"(?:指導|講師(?:用|向け)?)メモ\s*(?:[（(][^）)]*[）)])?\s*(?:$|[:：])"
-                            r"|講師(?:用|向け)\s*(?:$|[:：])")
+TRAINER_LABEL = re.compile(r"(?:研修)?(?:指導|講師(?:用|向け)?)(?:メモ|ノート)\s*"
+                           r"(?:[（(][^）)]*[）)])?\s*(?:$|[:：])|(?:研修)?講師(?:用|向け)\s*(?:$|[:：])")
 
 
 @dataclass(frozen=True)

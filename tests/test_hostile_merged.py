@@ -281,7 +281,8 @@ def test_a_guide_may_carry_the_theme_s_marks(project, capsys, status):
 @pytest.mark.parametrize("written", ["## 指導メモ\n\n講師は鵺笛の話をする。",
                                      "### 指導メモ（講師用）\n\n講師は鵺笛の話をする。",
                                      "**指導メモ**: 講師は鵺笛の話をする。",
-                                     "> 講師用メモ：講師は鵺笛の話をする。"])
+                                     "> 講師用メモ：講師は鵺笛の話をする。",
+                                     "研修講師ノート: 鵺笛の話をする。"])
 def test_a_note_labelled_for_trainers_outside_a_teaching_note_block_is_a_problem(
         project, capsys, written):
     project.case()
