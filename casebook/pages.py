@@ -4,6 +4,10 @@
 A `Page` is what a site engine needs to publish it: its source path, title, the article's
 HTML, its headings (table of contents and anchors) and the front-matter keys the theme reads.
 All HTML is written with `casebook.html` (escaped there) and the pieces of `casebook.render`.
+
+The other pages use this module's writer (`_Writer`) and cards: the /prep/ page
+(casebook/prep_page.py, added by `site_pages`), the drills (casebook/practice.py) and the
+curricula (casebook/curriculum_pages.py), which `pipeline/build.py` adds in `Build.prepare`.
 """
 
 from __future__ import annotations
@@ -504,7 +508,8 @@ def guide_page(guide: Guide, library: Library, cards: Cards) -> Page:
 
 def site_pages(library: Library, related: Callable[[Case], list[Related]],
                directory_urls: bool = True) -> list[Page]:
-    """Every page of the site, in a stable order: guides, cases, generated pages."""
+    """Guides, cases, generated pages and /prep/, in a stable order (the drills' and the
+    curricula's pages are added by `Build.prepare`)."""
     cards = Cards(library, directory_urls)
     pages = [guide_page(g, library, cards) for g in library.guides]
     pages += [case_page(c, library, related(c), directory_urls) for c in library.cases]

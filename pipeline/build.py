@@ -5,7 +5,9 @@
                                       # the Whoosh index and Pagefind's copies start meanwhile
     for page in pages: ...            # the site engine writes each page …
         build.page_written(path, html)    # … and hands it back as written
-    build.finish(site_dir)            # cases.json, Pagefind's bundle, the index written
+    build.finish(site_dir)            # cases.json, prep-data.js, the drills' JSON (and
+                                      # Moodle XML) through the output gate; Pagefind's
+                                      # bundle; the index written
     build.commit()                    # the index in place (once the site is)
 
 Every output reads the parsed library; nothing here re-reads a Markdown file. `prepare` raises

@@ -155,7 +155,9 @@
   }
 
   // A query of this many words that too few pages match in full is answered with the pages
-  // matching most of it, the rarest words counting most (as `casebook search` falls back).
+  // matching most of it, the rarest words counting most. `casebook search` falls back in the
+  // same spirit by rules of its own (search/query.py: parts or words, then character pairs);
+  // nothing checks that the two agree.
   const LONG_QUERY = 3;
   const ENOUGH = 3;
 
