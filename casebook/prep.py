@@ -21,6 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from casebook.headcount import band_of_value
 from casebook.library import Library
 from casebook.model import SECTION_CHALLENGE, SECTION_CHANGE, SECTION_REQUEST, Guide
 from casebook.urls import page_url
@@ -314,23 +315,6 @@ class ProfileError(ValueError):
         super().__init__("\n".join(messages))
 
 
-_HEADCOUNT = re.compile(r"(\d+)\s*人?")
-
-
-def _employees_band(vocabulary: Vocabulary, value: str) -> Term | None:
-    """The band of a head count written as a number: 30, 30人 → 21-50."""
-    match = _HEADCOUNT.fullmatch(unicodedata.normalize("NFKC", value).strip())
-    if not match:
-        return None
-    count = int(match.group(1))
-    for term in vocabulary["employees"].terms:
-        low, _, high = term.label.rstrip("+").partition("-")
-        if low.isdigit() and count >= int(low) and (not high or count <= int(high)) \
-                and (high or term.label.endswith("+")):
-            return term
-    return None
-
-
 def make_profile(vocabulary: Vocabulary, *, industry: str | None = None,
                  employees: str | None = None, prefecture: str | None = None,
                  themes: list[str] | tuple[str, ...] = (),
@@ -344,7 +328,7 @@ def make_profile(vocabulary: Vocabulary, *, industry: str | None = None,
             return None
         term = vocabulary[facet].get(value)
         if term is None and facet == "employees":
-            term = _employees_band(vocabulary, value)
+            term = band_of_value(value, vocabulary["employees"].terms)
         if term is None:
             label = vocabulary[facet].label
             message = f"--{facet}: unknown {label} '{value}'"

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from pipeline.cli import main
@@ -113,6 +114,14 @@ def test_a_head_count_and_other_spellings_are_understood(capsys) -> None:
                                 "prefecture": "新潟県", "themes": ["DX・デジタル化"],
                                 "walls": [], "text": ""}
     assert "同じ都道府県: 新潟県" in sheet["cases"][0]["reasons"]
+
+
+@pytest.mark.parametrize("employees", ["30名", "３０名", "約30人", "21〜50人"])
+def test_a_head_count_in_names_or_a_range_is_its_band_not_the_closest_label(
+        capsys, employees: str) -> None:
+    """「30名」 once failed with "did you mean '301+'?" while the search box understood it."""
+    sheet = prep_json(capsys, "--employees", employees, "--industry", "I")
+    assert sheet["profile"]["employees"] == "21-50"
 
 
 def test_unknown_values_are_all_named_with_the_closest_and_exit_2(capsys) -> None:

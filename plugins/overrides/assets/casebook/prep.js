@@ -111,16 +111,28 @@
   const lookup = (facet, value) => terms[facet].byKey.get(vocabularyKey(value)) ||
     (facet === "employees" ? employeesBand(value) : null);
 
-  /** The band of a head count written as a number: 30, 30人 → 21-50 (prep.py: _employees_band). */
+  // The head count grammar of casebook/headcount.py (HEAD_COUNT; tests/test_headcount.py
+  // holds the table both are checked against). A head count is a range; its band holds all of it.
+  const HEAD_COUNT = new RegExp(
+    String.raw`(?:従業員|社員|職員|スタッフ)?数?\s*(?:約|およそ|ほぼ)?\s*([0-9]+)\s*(?:[-〜~]\s*([0-9]+)\s*)?` +
+    String.raw`(人|名)?\s*(以上|以下|未満|\+)?(?:規模|程度|ほど|くらい|ぐらい|前後)?`, "u");
+
+  /** The band of a head count as a field value: 30, 30名, 約30人, 21〜50人 → 21-50. */
   function employeesBand(value) {
-    const match = /^(\d+)\s*人?$/u.exec(value.normalize("NFKC").trim());
+    const match = new RegExp(`^(?:${HEAD_COUNT.source})$`, "u")
+      .exec(value.normalize("NFKC").trim());
     if (!match) return null;
-    const count = Number(match[1]);
+    let low = Number(match[1]);
+    let high = match[2] ? Number(match[2]) : low;
+    if (match[4] === "以上" || match[4] === "+") high = Infinity;
+    else if (match[4] === "以下") low = 1;
+    else if (match[4] === "未満") [low, high] = [1, high - 1];
+    if (low > high) return null;
     for (const term of terms.employees.list) {
-      const label = term.label;
-      const [low, high] = label.replace(/\+$/, "").split("-");
-      if (/^\d+$/.test(low) && count >= Number(low) && (high ? count <= Number(high)
-        : label.endsWith("+"))) return term;
+      const band = /^([0-9]+)(?:-([0-9]+)|\+)$/u.exec(term.label);
+      if (band && Number(band[1]) <= low && high <= (band[2] ? Number(band[2]) : Infinity)) {
+        return term;
+      }
     }
     return null;
   }
