@@ -10,7 +10,8 @@ A head count is a range: 「30人」 is 30 to 30, 「5人以下」 1 to 5, 「30
 up. Its band is the one that holds the whole range, so 「300人以上」 and 「20〜30人」,
 which straddle two bands, have none. In a query the unit (人/名) is required, since 「30代」
 「2024年」 are no head counts; a field holds nothing else, so a bare 「30」 is one. The bands
-are the vocabulary's own labels ("21-50", "301+"), so a new band needs no code.
+are the vocabulary's own labels, read by the same grammar ("21-50", "301+", "1-20人",
+"301人以上"), so a new band needs no code.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from casebook.vocabulary import Term
 HEAD_COUNT = re.compile(
     r"(?:従業員|社員|職員|スタッフ)?数?\s*(?:約|およそ|ほぼ)?\s*([0-9]+)\s*(?:[-〜~]\s*([0-9]+)\s*)?"
     r"(人|名)?\s*(以上|以下|未満|\+)?(?:規模|程度|ほど|くらい|ぐらい|前後)?")
-_BAND = re.compile(r"([0-9]+)(?:-([0-9]+)|\+)")
 
 
 def band_of_value(value: str, bands: Iterable[Term]) -> Term | None:
@@ -49,6 +49,21 @@ def head_count_band(text: str, bands: Iterable[Term]) -> tuple[Term, str] | None
 
 
 def _band(match: re.Match[str], bands: Iterable[Term]) -> Term | None:
+    low, high = _range(match)
+    if low > high:
+        return None
+    for term in bands:
+        band = HEAD_COUNT.fullmatch(unicodedata.normalize("NFKC", term.label).strip())
+        if band is None:
+            continue
+        band_low, band_high = _range(band)
+        if band_low <= low and high <= band_high:
+            return term
+    return None
+
+
+def _range(match: re.Match[str]) -> tuple[int, float]:
+    """The head counts a match stands for, lowest and highest (inf: no upper end)."""
     low = int(match.group(1))
     high: float = int(match.group(2)) if match.group(2) else low
     bound = match.group(4)
@@ -58,13 +73,4 @@ def _band(match: re.Match[str], bands: Iterable[Term]) -> Term | None:
         low = 1
     elif bound == "未満":
         low, high = 1, high - 1
-    if low > high:
-        return None
-    for term in bands:
-        band = _BAND.fullmatch(term.label)
-        if band is None:
-            continue
-        band_high = int(band.group(2)) if band.group(2) else math.inf
-        if int(band.group(1)) <= low and high <= band_high:
-            return term
-    return None
+    return low, high

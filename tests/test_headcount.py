@@ -12,7 +12,7 @@ import pytest
 
 from casebook.headcount import band_of_value, head_count_band
 from casebook.prep import ProfileError, make_profile
-from casebook.vocabulary import load_vocabulary
+from casebook.vocabulary import Term, load_vocabulary
 from tests.conftest import REPO
 
 VOCABULARY = load_vocabulary(REPO / "content" / "taxonomy.yml")
@@ -87,3 +87,13 @@ def test_a_head_count_in_a_query_finds_its_band_and_leaves_the_other_words(
 @pytest.mark.parametrize("text", ["30代の後継者", "資金繰り", "0人", "2024年に30"])
 def test_text_without_a_head_count_in_a_band_is_left_alone(text: str) -> None:
     assert head_count_band(text, BANDS) is None
+
+
+def test_band_labels_are_read_by_the_same_grammar() -> None:
+    """A project may label its bands 「1-20人」「301人以上」: they are ranges like any other."""
+    bands = [Term(facet="employees", slug=s, label=label) for s, label in (
+        ("small", "1-20人"), ("mid", "21〜50人"), ("large", "301人以上"))]
+    assert band_of_value("30名", bands).slug == "mid"
+    assert band_of_value("500", bands).slug == "large"
+    assert band_of_value("100人", bands) is None  # no band holds it
+    assert head_count_band("従業員10人 資金繰り", bands)[0].slug == "small"

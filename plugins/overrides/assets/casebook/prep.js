@@ -117,22 +117,30 @@
     String.raw`(?:従業員|社員|職員|スタッフ)?数?\s*(?:約|およそ|ほぼ)?\s*([0-9]+)\s*(?:[-〜~]\s*([0-9]+)\s*)?` +
     String.raw`(人|名)?\s*(以上|以下|未満|\+)?(?:規模|程度|ほど|くらい|ぐらい|前後)?`, "u");
 
-  /** The band of a head count as a field value: 30, 30名, 約30人, 21〜50人 → 21-50. */
-  function employeesBand(value) {
-    const match = new RegExp(`^(?:${HEAD_COUNT.source})$`, "u")
-      .exec(value.normalize("NFKC").trim());
-    if (!match) return null;
+  const WHOLE_COUNT = new RegExp(`^(?:${HEAD_COUNT.source})$`, "u");
+
+  /** The head counts a match stands for, [lowest, highest] (headcount.py: _range). */
+  function countRange(match) {
     let low = Number(match[1]);
     let high = match[2] ? Number(match[2]) : low;
     if (match[4] === "以上" || match[4] === "+") high = Infinity;
     else if (match[4] === "以下") low = 1;
     else if (match[4] === "未満") [low, high] = [1, high - 1];
+    return [low, high];
+  }
+
+  /** The band of a head count as a field value: 30, 30名, 約30人, 21〜50人 → 21-50. Band
+   * labels are read by the same grammar ("21-50", "301+", "1-20人"). */
+  function employeesBand(value) {
+    const match = WHOLE_COUNT.exec(value.normalize("NFKC").trim());
+    if (!match) return null;
+    const [low, high] = countRange(match);
     if (low > high) return null;
     for (const term of terms.employees.list) {
-      const band = /^([0-9]+)(?:-([0-9]+)|\+)$/u.exec(term.label);
-      if (band && Number(band[1]) <= low && high <= (band[2] ? Number(band[2]) : Infinity)) {
-        return term;
-      }
+      const band = WHOLE_COUNT.exec(term.label.normalize("NFKC").trim());
+      if (!band) continue;
+      const [bandLow, bandHigh] = countRange(band);
+      if (bandLow <= low && high <= bandHigh) return term;
     }
     return null;
   }

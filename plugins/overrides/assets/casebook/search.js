@@ -322,21 +322,30 @@
     String.raw`(人|名)?\s*(以上|以下|未満|\+)?(?:規模|程度|ほど|くらい|ぐらい|前後)?`, "gu");
   let bands = null;
 
-  async function headCount(query) {
-    const folded = query.normalize("NFKC");
-    const match = [...folded.matchAll(HEAD_COUNT)].find((m) => m[3]);
-    if (!match) return null;
+  const WHOLE_COUNT = new RegExp(`^(?:${HEAD_COUNT.source})$`, "u");
+
+  /** The head counts a match stands for, [lowest, highest] (headcount.py: _range). */
+  function countRange(match) {
     let low = Number(match[1]);
     let high = match[2] ? Number(match[2]) : low;
     if (match[4] === "以上" || match[4] === "+") high = Infinity;
     else if (match[4] === "以下") low = 1;
     else if (match[4] === "未満") [low, high] = [1, high - 1];
+    return [low, high];
+  }
+
+  async function headCount(query) {
+    const folded = query.normalize("NFKC");
+    const match = [...folded.matchAll(HEAD_COUNT)].find((m) => m[3]);
+    if (!match) return null;
+    const [low, high] = countRange(match);
     if (low > high) return null;
     if (!bands) bands = (await (await pagefind()).api.filters())[EMPLOYEES] || {};
     for (const band of Object.keys(bands)) {
-      const [, bandLow, bandHigh] = band.match(/^([0-9]+)(?:-([0-9]+)|\+)$/u) || [];
-      if (bandLow !== undefined && Number(bandLow) <= low
-          && high <= (bandHigh ? Number(bandHigh) : Infinity)) {
+      const found = WHOLE_COUNT.exec(band.normalize("NFKC").trim());
+      if (!found) continue;
+      const [bandLow, bandHigh] = countRange(found);
+      if (bandLow <= low && high <= bandHigh) {
         const rest = folded.slice(0, match.index) + " " + folded.slice(match.index + match[0].length);
         return { band, rest: rest.split(/\s+/u).filter(Boolean).join(" ") };
       }
