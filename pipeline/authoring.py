@@ -32,7 +32,7 @@ from casebook.facets import BY_NAME
 from casebook.problems import CheckError, Problem
 from casebook.schema import KINDS
 from casebook.vocabulary import Facet, Vocabulary, load_vocabulary
-from pipeline.options import BuildOptions
+from pipeline.options import BuildOptions, from_arguments
 
 Say = Callable[..., None]
 
@@ -118,9 +118,7 @@ def stale_schema(options: BuildOptions, vocabulary: Vocabulary) -> list[Problem]
 
 
 def run_schema(args: argparse.Namespace, say: Say) -> int:
-    from pipeline.cli import _options
-
-    options = _options(args)
+    options = from_arguments(args)
     vocabulary = _vocabulary(options, say)
     if vocabulary is None:
         return 1
@@ -132,11 +130,11 @@ def run_schema(args: argparse.Namespace, say: Say) -> int:
 # --- casebook new -------------------------------------------------------------------------
 
 def _case_files(options: BuildOptions) -> list[str]:
-    folder = options.path(options.cases_dir)
-    if not folder.is_dir():
-        return []
-    return [p.relative_to(options.root).as_posix() for p in folder.rglob("*")
-            if p.suffix.lower() in (".md", ".markdown") and p.is_file()]
+    """The case files the build reads, as the project knows them (not hidden files, nor
+    symbolic links: the check reports those)."""
+    from pipeline.load import discover
+
+    return [job.display for job in discover(options).jobs if job.kind == "case"]
 
 
 class _Asker:
@@ -209,9 +207,7 @@ class _Asker:
 
 
 def run_new(args: argparse.Namespace, say: Say) -> int:
-    from pipeline.cli import _options
-
-    options = _options(args)
+    options = from_arguments(args)
     vocabulary = _vocabulary(options, say)
     if vocabulary is None:
         return 1
@@ -342,15 +338,16 @@ def anonymization_proposals(options: BuildOptions) -> tuple[list, list[Problem]]
 
 
 def _alias_of(path: Path) -> str:
-    import yaml
-
-    from casebook.sources import split_front_matter
+    """The alias in a case file's front matter, read as the check reads it ("" if the check
+    refuses the front matter: anchors, duplicate keys, broken YAML)."""
+    from casebook.sources import load_yaml, split_front_matter
 
     try:
         raw, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
-        alias = (yaml.safe_load(raw or "") or {}).get("alias")
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+    except (OSError, UnicodeDecodeError):
         return ""
+    data, _ = load_yaml(raw or "", path.name, [], first_line=2)
+    alias = data.get("alias") if isinstance(data, dict) else None
     return alias if isinstance(alias, str) else ""
 
 
@@ -413,9 +410,7 @@ def fix_anonymize(options: BuildOptions, say: Say, asking: bool) -> int:
 
 def run_fixes(args: argparse.Namespace, say: Say) -> bool:
     """Run the fixes asked for; False if the vocabulary cannot be read."""
-    from pipeline.cli import _options
-
-    options = _options(args)
+    options = from_arguments(args)
     vocabulary = _vocabulary(options, say)
     if vocabulary is None:
         return False

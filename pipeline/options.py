@@ -8,6 +8,7 @@ the few site settings the build reads (docs_dir, site_dir, use_directory_urls, s
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import os
 from dataclasses import dataclass, field
@@ -47,6 +48,8 @@ class BuildOptions:
     def trainer(self) -> bool:
         return self.edition == "trainer"
 
+
+CONFIG = "mkdocs.yml"  # the site's configuration, in the project folder
 
 PLUGIN_OPTIONS = ("cases_dir", "taxonomy", "private_terms", "drafts", "related_limit",
                   "related_weights", "search_index_dir", "search_pagefind",
@@ -146,3 +149,15 @@ def from_mkdocs_yml(path: Path) -> BuildOptions:
         if key in data and key in known:
             values[key] = data[key]
     return BuildOptions(root=path.parent, **values)
+
+
+def from_arguments(args: argparse.Namespace) -> BuildOptions:
+    """The build options of a `casebook` command: its --root and -f/--config-file give the
+    mkdocs.yml to read (defaults where the project has none)."""
+    root = Path(args.root)
+    config = Path(args.config_file) if args.config_file else root / CONFIG
+    if config.is_file():
+        return from_mkdocs_yml(config)
+    if args.config_file:
+        raise FileNotFoundError(f"no such file: {config}")
+    return BuildOptions(root=root.resolve())

@@ -558,3 +558,44 @@ def test_fix_normalize_removes_a_term_listed_twice_under_two_spellings(project: 
     assert "fixed cases/a-parts.md:10: themes: removed 'デジタル化' (listed twice)" in result.stdout
     assert "fixed cases/a-parts.md:13: walls: removed '見えない壁' (listed twice)" in result.stdout
     assert "fixed cases/a-parts.md:13: walls: 'ついてこない' → '付いてこない'" in result.stdout
+
+
+def test_fix_normalize_edits_only_the_files_the_build_reads(project: Project) -> None:
+    """A hidden folder is not part of the site, and a link is reported, not followed: the fix
+    leaves both as they are, as the build does."""
+    fixed = project.write("cases/a-parts.md", MESSY)
+    hidden = project.write("cases/.hidden/h.md", MESSY)
+    outside = project.write("elsewhere/b-parts.md", MESSY.replace("a-parts", "b-parts"))
+    link = project.root / "cases" / "b-parts.md"
+    link.symlink_to(outside)
+    result = casebook(project, "check", "--fix", "normalize")
+    assert fixed.read_text(encoding="utf-8") == FIXED
+    assert hidden.read_text(encoding="utf-8") == MESSY
+    assert link.is_symlink() and outside.read_text(encoding="utf-8") == MESSY.replace(
+        "a-parts", "b-parts")
+    assert "normalize: 10 changes" in result.stdout
+    assert ".hidden" not in result.stdout + result.stderr
+    assert "b-parts.md:" not in result.stdout
+    assert "cases/b-parts.md: file: a symbolic link: copy the file in instead" in result.stderr
+
+
+def test_new_case_ignores_ids_of_files_the_build_does_not_read(project: Project) -> None:
+    project.write("cases/.hidden/ex-bakery.md", MESSY)
+    result = casebook(project, "new", "case", "ex-bakery", "--no-input", *REQUIRED)
+    assert result.returncode == 0, result.stderr
+    assert (project.root / "cases" / "ex-bakery.md").is_file()
+
+
+def test_fix_anonymize_takes_no_alias_from_front_matter_the_check_refuses(
+        project: Project) -> None:
+    """alias written twice: the check refuses it, so no replacement may use either value (plain
+    YAML took the last one and proposed the company's own name as its replacement)."""
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace(
+        "alias: A社", "alias: A社\nalias: 株式会社山田製作所").replace(
+        "目標年商を達成した。", "株式会社山田製作所の売上が伸びた。"), "utf-8")
+    result = casebook(project, "check", "--fix", "anonymize")
+    assert "alias: duplicate key 'alias' (first on line 4): keep one" in result.stderr
+    assert "→「株式会社山田製作所」" not in result.stderr
+    assert "no safe replacement, rewrite by hand: cases/a-parts.md:" in result.stderr
+    assert "'株式会社山田製作所'" in result.stderr
