@@ -461,7 +461,7 @@ def _scan_texts(path: str, texts: list[PublishedText], source: str,
                 where += ", in a teaching note"
             problems.append(Problem(path, finding.line, "anonymization",
                                     f"{finding.label} '{finding.shown}' ({where})",
-                                    finding.text))
+                                    finding.text, kind=finding.kind, column=column))
     return problems
 
 

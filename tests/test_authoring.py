@@ -599,3 +599,31 @@ def test_fix_anonymize_takes_no_alias_from_front_matter_the_check_refuses(
     assert "→「株式会社山田製作所」" not in result.stderr
     assert "no safe replacement, rewrite by hand: cases/a-parts.md:" in result.stderr
     assert "'株式会社山田製作所'" in result.stderr
+
+
+def test_anonymisation_findings_carry_their_kind_and_column_for_the_fixes(
+        project: Project) -> None:
+    """--fix anonymize reads the finding's kind and column from the problem's fields, not from
+    its message: reworded messages still get their proposals."""
+    import dataclasses
+
+    from casebook.fixes import proposal_for
+    from pipeline.load import load
+    from pipeline.options import BuildOptions
+
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("目標年商を達成した。",
+                                                    "その後、" + IDENTIFYING), "utf-8")
+    problems = [p for p in load(BuildOptions(project.root), drafts=True, search=False).problems
+                if p.field == "anonymization"]
+    lines = path.read_text("utf-8").split("\n")
+    found = {p.kind: p for p in problems}
+    assert set(found) >= {"person", "phone", "date"}, problems
+    for problem in problems:  # the column is where the text is written in the file
+        line = lines[problem.line - 1]
+        assert line[problem.column - 1:].startswith(problem.value), (problem, line)
+    reworded = [dataclasses.replace(p, message="言い回しを変えた") for p in problems]
+    proposals = {p.kind: p for p in filter(None, (proposal_for(p, {}) for p in reworded))}
+    assert proposals["phone"].describe() == "cases/a-parts.md:34: 「048-123-4567」→ 削除"
+    assert proposals["date"].column == found["date"].column
+    assert proposals["person"].replacement == "社長"
