@@ -1,7 +1,8 @@
 """A head count someone types (「30人」「従業員30名」「約30人」「21〜50人」) → the 従業員規模 band.
 
-One grammar for every reader of a head count: the value of the 従業員規模 field
-(`casebook prep --employees`, prep.py) and a head count inside a search query (search/searcher.py).
+One grammar for every reader of a head count: a value of the 従業員規模 facet wherever one is
+looked up (Facet.get: a case's `employees:`, `casebook new`, `casebook prep --employees`) and a
+head count inside a search query (search/searcher.py).
 The browser repeats it in plugins/overrides/assets/casebook/prep.js (employeesBand) and
 search.js (headCount); tests/test_headcount.py holds the one table of inputs that all four are
 checked against.
@@ -20,8 +21,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from casebook.vocabulary import Term
+if TYPE_CHECKING:  # vocabulary.py reads head counts with this module
+    from casebook.vocabulary import Term
 
 # Groups: 1 low, 2 high (a range), 3 unit, 4 bound. Text folded by NFKC first (３０ → 30,
 # ～ → ~). prep.js and search.js carry the same pattern.

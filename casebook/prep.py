@@ -21,7 +21,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from casebook.headcount import band_of_value
 from casebook.library import Library
 from casebook.model import SECTION_CHALLENGE, SECTION_CHANGE, SECTION_REQUEST, Guide
 from casebook.urls import page_url
@@ -326,9 +325,7 @@ def make_profile(vocabulary: Vocabulary, *, industry: str | None = None,
     def look(facet: str, value: str | None) -> Term | None:
         if value is None or not value.strip():
             return None
-        term = vocabulary[facet].get(value)
-        if term is None and facet == "employees":
-            term = band_of_value(value, vocabulary["employees"].terms)
+        term = vocabulary[facet].get(value)  # a head count too: 30名 → 21-50
         if term is None:
             label = vocabulary[facet].label
             message = f"--{facet}: unknown {label} '{value}'"

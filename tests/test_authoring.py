@@ -627,3 +627,35 @@ def test_anonymisation_findings_carry_their_kind_and_column_for_the_fixes(
     assert proposals["phone"].describe() == "cases/a-parts.md:34: 「048-123-4567」→ 削除"
     assert proposals["date"].column == found["date"].column
     assert proposals["person"].replacement == "社長"
+
+
+def test_a_head_count_in_a_case_file_is_its_band_and_fix_writes_the_band(
+        project: Project) -> None:
+    """employees: 30名 once failed the check with "did you mean '301+'?"; it is the band 21-50,
+    like any other spelling, and --fix normalize writes the band's label."""
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("employees: 21-50", "employees: ３０名"),
+                    "utf-8")
+    assert "employees: ３０名" in path.read_text("utf-8")
+    check = casebook(project, "check")
+    assert check.returncode == 0, check.stderr
+    fixed = casebook(project, "check", "--fix", "normalize")
+    assert "fixed cases/a-parts.md:8: employees: '３０名' → '21-50'" in fixed.stdout
+    assert front_matter(path)["employees"] == "21-50"
+
+
+def test_a_head_count_straddling_two_bands_is_an_error_naming_the_value(
+        project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("employees: 21-50", "employees: 20〜30人"),
+                    "utf-8")
+    check = casebook(project, "check")
+    assert check.returncode == 1
+    assert "cases/a-parts.md:8: employees: unknown employees '20〜30人'" in check.stderr
+
+
+def test_new_case_takes_a_head_count_for_employees(project: Project) -> None:
+    result = casebook(project, "new", "case", "ex-bakery", "--no-input", "--employees", "30名",
+                      *REQUIRED)
+    assert result.returncode == 0, result.stderr
+    assert front_matter(project.root / "cases" / "ex-bakery.md")["employees"] == "21-50"
