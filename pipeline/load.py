@@ -477,7 +477,7 @@ def _scan_vocabulary(vocabulary: Vocabulary, private_terms: tuple[str, ...]) -> 
                             allowed=vocabulary.allowed):
             problems.append(Problem(vocabulary.display, published.line, published.field,
                                     f"{finding.label} '{finding.shown}' ({finding.kind})",
-                                    finding.text))
+                                    finding.text, kind=finding.kind))
     return problems
 
 
