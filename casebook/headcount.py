@@ -27,10 +27,12 @@ if TYPE_CHECKING:  # vocabulary.py reads head counts with this module
     from casebook.vocabulary import Term
 
 # Groups: 1 low, 2 high (a range), 3 unit, 4 bound. Text folded by NFKC first (３０ → 30,
-# ～ → ~). prep.js and search.js carry the same pattern.
+# ～ → ~). prep.js and search.js carry the same pattern. Every \s* is followed by a token it
+# needs, so a long run of spaces costs linear time (no two \s* can share the same spaces).
 HEAD_COUNT = re.compile(
-    r"(?:従業員|社員|職員|スタッフ)?数?\s*(?:約|およそ|ほぼ)?\s*([0-9]+)\s*(?:[-〜~]\s*([0-9]+)\s*)?"
-    r"(人|名)?\s*(以上|以下|未満|\+)?(?:規模|程度|ほど|くらい|ぐらい|前後)?")
+    r"(?:(?:従業員|社員|職員|スタッフ)数?\s*)?(?:(?:約|およそ|ほぼ)\s*)?([0-9]+)"
+    r"(?:\s*[-〜~]\s*([0-9]+))?(?:\s*(人|名))?(?:\s*(以上|以下|未満|\+))?"
+    r"(?:規模|程度|ほど|くらい|ぐらい|前後)?")
 
 
 def band_of_value(value: str, bands: Iterable[Term]) -> Term | None:
@@ -66,7 +68,10 @@ def _band(match: re.Match[str], bands: Iterable[Term]) -> Term | None:
 
 
 def _range(match: re.Match[str]) -> tuple[int, float]:
-    """The head counts a match stands for, lowest and highest (inf: no upper end)."""
+    """The head counts a match stands for, lowest and highest (inf: no upper end); none
+    (low > high) for a number of more than 9 digits, which no business employs."""
+    if len(match.group(1)) > 9 or len(match.group(2) or "") > 9:
+        return 1, 0
     low = int(match.group(1))
     high: float = int(match.group(2)) if match.group(2) else low
     bound = match.group(4)

@@ -46,6 +46,7 @@ HEAD_COUNTS: list[tuple[str, str | None, str | None]] = [
     ("1200人", "301+", "301+"),
     ("0人", None, None),
     ("30代", None, None),
+    ("1234567890人", None, None),
     ("たくさん", None, None),
 ]
 
@@ -97,3 +98,16 @@ def test_band_labels_are_read_by_the_same_grammar() -> None:
     assert band_of_value("500", bands).slug == "large"
     assert band_of_value("100人", bands) is None  # no band holds it
     assert head_count_band("従業員10人 資金繰り", bands)[0].slug == "small"
+
+
+def test_long_input_is_read_in_linear_time() -> None:
+    """What a user types goes through the grammar in the search box and the check: a long run
+    of spaces or digits must not make it backtrack for minutes."""
+    import time
+
+    started = time.perf_counter()
+    for text in (" " * 50_000 + "x", "従業員" + " " * 50_000, "30" + " " * 50_000 + "x",
+                 "9" * 50_000 + "人"):
+        assert head_count_band(text, BANDS) is None
+        assert band_of_value(text, BANDS) is None
+    assert time.perf_counter() - started < 2

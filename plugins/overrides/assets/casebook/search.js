@@ -318,14 +318,16 @@
   // "301+"), so they follow the vocabulary.
   const EMPLOYEES = "従業員規模";
   const HEAD_COUNT = new RegExp(
-    String.raw`(?:従業員|社員|職員|スタッフ)?数?\s*(?:約|およそ|ほぼ)?\s*([0-9]+)\s*(?:[-〜~]\s*([0-9]+)\s*)?` +
-    String.raw`(人|名)?\s*(以上|以下|未満|\+)?(?:規模|程度|ほど|くらい|ぐらい|前後)?`, "gu");
+    String.raw`(?:(?:従業員|社員|職員|スタッフ)数?\s*)?(?:(?:約|およそ|ほぼ)\s*)?([0-9]+)` +
+    String.raw`(?:\s*[-〜~]\s*([0-9]+))?(?:\s*(人|名))?(?:\s*(以上|以下|未満|\+))?` +
+    String.raw`(?:規模|程度|ほど|くらい|ぐらい|前後)?`, "gu");
   let bands = null;
 
   const WHOLE_COUNT = new RegExp(`^(?:${HEAD_COUNT.source})$`, "u");
 
   /** The head counts a match stands for, [lowest, highest] (headcount.py: _range). */
   function countRange(match) {
+    if (match[1].length > 9 || (match[2] || "").length > 9) return [1, 0];  // no business
     let low = Number(match[1]);
     let high = match[2] ? Number(match[2]) : low;
     if (match[4] === "以上" || match[4] === "+") high = Infinity;
