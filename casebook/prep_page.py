@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from casebook.html import Markup, html, join
 from casebook.library import Library
-from casebook.pages import Page, _Writer
+from casebook.pages import Page, PageWriter
 from casebook.vocabulary import Facet
 
 PREP_URI = "prep/index.md"
@@ -49,7 +49,7 @@ def _checkboxes(name: str, legend: str, facet: Facet) -> Markup:
 def prep_page(library: Library, directory_urls: bool = True) -> Page:
     """The page with the form; the sheet is made in the browser."""
     vocabulary = library.vocabulary
-    writer = _Writer(PREP_URI, directory_urls)
+    writer = PageWriter(PREP_URI, directory_urls)
     writer.heading(1, "相談の準備")
     writer.add(html(
         '<p class="cb-prep-intro">明日のヒアリングの相手を、支援者の言葉で書いてください。'

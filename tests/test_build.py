@@ -16,8 +16,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from search import leftovers
 from search.index import open_index
-from search.pagefind import PagefindError, spell
+from search.pagefind import COPY_PREFIX, PagefindError, spell
 from tests.conftest import MKDOCS_YML, Project
 
 
@@ -288,12 +289,30 @@ def test_a_pagefind_failure_in_its_process_fails_the_build_and_leaves_no_copies(
 
     project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true"))
     project.case()
-    copies = set(Path(tempfile.gettempdir()).glob("casebook-pagefind-*"))
+    # This build's own temporary folder: other builds on the machine make copies in the
+    # shared one, and they are not this build's leftovers.
+    scratch = project.root.parent / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # gettempdir() caches its answer
+    made = scratch / "copies-made"
+    make = leftovers.make
+
+    def make_and_note(parent, prefix, owner=None):  # a file, seen from the forked process too
+        folder = make(parent, prefix, owner)
+        with made.open("a", encoding="utf-8") as note:
+            note.write(f"{folder}\n")
+        return folder
+
+    monkeypatch.setattr(leftovers, "make", make_and_note)
     monkeypatch.setattr("search.pagefind.extended_binary", missing)  # in the forked process too
     with pytest.raises(Abort):
         project.build()
     assert "casebook: search index: Pagefind's binary is missing" in caplog.text
-    assert set(Path(tempfile.gettempdir()).glob("casebook-pagefind-*")) == copies
+    # The copies were made in this build's folder, and are gone.
+    noted = made.read_text("utf-8").split()
+    assert any(Path(f).name.startswith(COPY_PREFIX) for f in noted), noted
+    assert sorted(p.name for p in scratch.iterdir()) == ["copies-made"]
 
 
 def test_sudachi_cuts_each_published_text_once_per_build(project: Project, monkeypatch) -> None:
