@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from mkdocs.commands.build import build
@@ -150,6 +151,28 @@ def test_a_term_with_a_guide_has_one_page_the_guide(project: Project) -> None:
     assert "「見えない」の解説と事例は 見えない壁 にあります。" in text_of(moved)
     # the wall overview links the wall to that address
     assert 'href="mienai/">見えない</a>' in project.page("walls")
+
+
+def test_the_sitemap_lists_real_pages_and_no_forwarding_addresses(project: Project) -> None:
+    project.write("mkdocs.yml", "site_url: https://example.org/book/\n"
+                  + MKDOCS_YML.format(pagefind="false"))
+    project.case()
+    project.write("content/method/mienai.md",
+                  "---\nexplains: {wall: 見えない}\n---\n# 見えない壁\n\n"
+                  "[見えない]{wall=見えない}壁とは。\n")
+    site = project.build()
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    for name, data in (("sitemap.xml", (site / "sitemap.xml").read_bytes()),
+                       ("sitemap.xml.gz", gzip.decompress((site / "sitemap.xml.gz").read_bytes()))):
+        listed = {loc.text.removeprefix("https://example.org/book/") for loc in
+                  ElementTree.fromstring(data).iterfind("s:url/s:loc", namespace)}
+        # The guide and the case are listed; the wall's old address only forwards to the guide.
+        assert {"method/mienai/", "cases/a-parts/", "walls/"} <= listed, (name, listed)
+        assert "walls/mienai/" not in listed, name
+        forwarders = [u for u in listed if 'http-equiv="refresh"' in
+                      (site / u / "index.html").read_text("utf-8")]
+        assert forwarders == [], (name, forwarders)
+    assert 'http-equiv="refresh"' in project.page("walls/mienai")  # the forwarder still works
 
 
 def test_a_guide_explaining_several_terms_lists_each_case_once(project: Project) -> None:
