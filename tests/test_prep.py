@@ -198,14 +198,34 @@ def _prep_data(site: Path) -> dict:
     return json.loads(match.group(1))
 
 
+def _prep_parts(site: Path, kind: str) -> dict[str, object]:
+    """The parts of the page's data the browser loads for a sheet (`pairs` or `cases`)."""
+    parts = {}
+    for path in sorted((site / "assets/casebook/prep").glob(f"{kind}-*.js")):
+        match = re.fullmatch(r'casebookPrepPart\("([\w-]+)",(.*)\);\n',
+                             path.read_text("utf-8"), re.S)
+        assert match and match.group(1) == path.stem, path
+        parts[path.stem] = json.loads(match.group(2))
+    return parts
+
+
 def test_drafts_are_neither_ranked_nor_in_the_page_data(project: Project, capsys) -> None:
     project.case("a-parts")
-    project.case("z-draft", alias="Z社", status="draft", title="下書きの卸売の事例",
-                 industry="卸売")
+    draft = project.case("z-draft", alias="Z社", status="draft", title="下書きの卸売の事例",
+                         industry="卸売")
+    draft.write_text(draft.read_text("utf-8").replace(
+        "- 改革を進めると", "- 鰻鰹の仕入れが滞った。\n- 改革を進めると"), "utf-8")
     site = project.build()
-    data = _prep_data(site)
-    assert [c["id"] for c in data["cases"]] == ["a-parts"]
-    assert "下書き" not in (site / "assets/casebook/prep-data.js").read_text("utf-8")
+    assert _prep_data(site)["count"] == 1
+    cases = _prep_parts(site, "cases")
+    assert [c[0] for part in cases.values() for c in part] == ["a-parts"]
+    # The draft's own words are in no part, not even as character pairs.
+    pairs = _prep_parts(site, "pairs")
+    keys = {key for part in pairs.values() for key in part}
+    assert "場当" in keys and not keys & {"鰻鰹", "鰹の", "鰻"}
+    for path in [site / "assets/casebook/prep-data.js",
+                 *(site / "assets/casebook/prep").iterdir()]:
+        assert "下書き" not in path.read_text("utf-8"), path
     sheet = prep_json(capsys, "--industry", "卸売", "--wall", "見えない", root=project.root)
     assert [c["id"] for c in sheet["cases"]] == ["a-parts"]
 
