@@ -29,6 +29,7 @@ file:// (where it cannot fetch JSON) and parts load by adding a script element.
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 from casebook.prep import PROFILE_FACETS, PrepCase, PrepIndex
@@ -149,14 +150,19 @@ def prep_files(index: PrepIndex) -> dict[str, str]:
     data = index.to_data()
     data["count"] = len(index.cases)
     data["facets"] = _facets(index)
-    data["parts"] = {"dir": PARTS_DIR, "pairs": parts, "cases": CASE_PART_SIZE,
-                     "terminal": TERMINAL, "more": MORE}
-    files = {PREP_DATA: "window.casebookPrepData = " + json.dumps(
-        data, ensure_ascii=False, separators=(",", ":")) + ";\n"}
+    files = {}
     for number, part in enumerate(pair_parts):
         files[pair_part_uri(number)] = _script("casebookPrepPart", f"pairs-{number}", part)
     for number, cases in enumerate(case_parts):
         files[case_part_uri(number)] = _script("casebookPrepPart", f"cases-{number}", [
             [c.id, c.alias, c.title, c.kind, c.url, c.summary, c.change, c.questions]
             for c in cases])
-    return files
+    # The parts' addresses carry a digest of them all (?v=…): a browser that kept parts of
+    # an earlier build fetches this build's, which match this prep-data.js.
+    digest = hashlib.sha256()
+    for path, text in files.items():
+        digest.update(f"{path}\0{text}\0".encode())
+    data["parts"] = {"dir": PARTS_DIR, "pairs": parts, "cases": CASE_PART_SIZE,
+                     "version": digest.hexdigest()[:12], "terminal": TERMINAL, "more": MORE}
+    return {PREP_DATA: "window.casebookPrepData = " + json.dumps(
+        data, ensure_ascii=False, separators=(",", ":")) + ";\n", **files}

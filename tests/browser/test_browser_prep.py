@@ -179,7 +179,8 @@ def test_a_sheet_loads_only_the_parts_it_needs_and_ranks_as_the_cli(browser, sma
     for visit in _visit(browser, url, DESKTOP):
         visit.go("prep/?" + urlencode({"industry": "卸売", "theme": "DX", "text": REQUEST}))
         assert shown_cases(visit.page)[0][0] == "ex-food-wholesale-dx"
-        loaded = {u.rsplit("/", 1)[-1].removesuffix(".js") for u in visit.requests
+        version = visit.page.evaluate("window.casebookPrepData.parts.version")
+        loaded = {u.rsplit("/", 1)[-1].removesuffix(f".js?v={version}") for u in visit.requests
                   if "/assets/casebook/prep/" in u}
         # The request's pairs start with at most 20 different characters; the top five
         # cases lie in at most five case parts.

@@ -36,7 +36,7 @@
     if (!loading.has(name)) {
       loading.set(name, new Promise((resolve, reject) => {
         const script = document.createElement("script");
-        script.src = `${ROOT}${PARTS.dir}/${name}.js`;
+        script.src = `${ROOT}${PARTS.dir}/${name}.js?v=${PARTS.version}`;
         script.onload = () => (loaded.has(name) ? resolve(loaded.get(name))
           : reject(new Error(`${script.src} did not hold ${name}`)));
         script.onerror = () => {
