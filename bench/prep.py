@@ -16,8 +16,9 @@ The repository's site is built once (12 cases, no Pagefind); for each size its /
 (casebook/prep_data.py: prep-data.js and the parts) is replaced and the page is timed in
 Debian's chromium on 127.0.0.1, each profile in a fresh browser context (a first visit):
 from opening the address to the sheet on screen, the same address again (scripts and parts
-from the browser's cache), and the ranking alone (window.casebookPrep.rank, parts loaded). The bytes: what opening the page
-downloads (no profile), and what one sheet downloads on top (the parts it loads). The CLI
+from the browser's cache), and the ranking alone (window.casebookPrep.rank, parts loaded).
+The bytes: what opening the page downloads (no profile), and what one sheet downloads on top
+(the parts it loads). The CLI
 column is casebook/prep.py's rank() in this process (the command adds reading and checking the
 project, which `bench/build.py` measures).
 """
