@@ -218,3 +218,13 @@ def test_case_text_and_the_request_reach_the_sheet_as_text_only(browser, hostile
         assert page.evaluate("() => window.cbHacked") is None
         assert page.evaluate("() => document.querySelectorAll('#cb-prep-sheet img, "
                              "#cb-prep-sheet script, #cb-prep-sheet b').length") == 0
+
+
+def test_a_part_that_cannot_be_loaded_is_said_on_the_sheet(browser, site_url) -> None:
+    for visit in _visit(browser, site_url, DESKTOP):
+        page = visit.page
+        page.route(re.compile(r"/assets/casebook/prep/pairs-\d+\.js"), lambda r: r.abort())
+        visit.go("prep/?" + urlencode({"industry": "卸売", "text": REQUEST}))
+        alert = page.wait_for_selector("#cb-prep-sheet [role=alert]")
+        assert "準備シートのデータを読み込めませんでした" in alert.inner_text()
+        assert page.query_selector_all("#cb-prep-sheet li[data-case-id]") == []
