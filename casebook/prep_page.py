@@ -1,5 +1,6 @@
 """The /prep/ page (相談の準備): a form describing a new client, and the prep sheet the browser
-makes from it with the pipeline's data (assets/casebook/prep-data.js) and prep.js.
+makes from it with the pipeline's data (assets/casebook/prep-data.js, and the parts in
+assets/casebook/prep/ a sheet loads: casebook/prep_data.py) and prep.js.
 
 The form is written here from the vocabulary, so its labels and choices are the site's terms;
 it is submitted by GET to the page itself, so the profile is in the address and a sheet can be
