@@ -7,7 +7,7 @@ share, and says why in words; `prep_sheet()` adds the walls that may lie behind 
 (with the signs to listen for and the questions that worked) and what to grasp in the first
 hearing.
 
-The browser's /prep/ page ranks with the same data (`PrepIndex.to_data()`, written by the
+The browser's /prep/ page ranks with the same data (casebook/prep_data.py, written by the
 pipeline) and a JavaScript copy of `rank()` (plugins/overrides/assets/casebook/prep.js).
 Both must give the same order, so the text similarity uses nothing the browser cannot
 reproduce exactly: texts are normalised one character at a time (NFKC, lower case, letters and
@@ -169,7 +169,8 @@ class PrepIndex:
         return found
 
     def to_data(self) -> dict:
-        """Everything the /prep/ page needs, as JSON-ready data."""
+        """What the /prep/ page needs besides the cases (casebook/prep_data.py adds them, in
+        parts), as JSON-ready data."""
         vocabulary = {}
         for name in PROFILE_FACETS:
             facet = self.vocabulary[name]
@@ -188,7 +189,6 @@ class PrepIndex:
                        "guideQuestions": GUIDE_QUESTIONS,
                        "cases": DEFAULT_LIMIT},
             "vocabulary": vocabulary,
-            "cases": [vars(c) for c in self.cases],
             "walls": [vars(w) for w in self.walls],
             "steps": self.step_list(),
             "checklist": checklist(),

@@ -39,7 +39,7 @@ from casebook.moodle import moodle_files
 from casebook.pages import Cards, Page, case_page, guide_page, site_pages
 from casebook.practice import practice_files, practice_pages, practice_questions
 from casebook.prep import prep_index
-from casebook.prep_page import PREP_DATA
+from casebook.prep_data import prep_files
 from casebook.problems import CheckError, Problem, closest
 from casebook.related import DEFAULT_WEIGHTS, Related, RelatedFinder
 from casebook.urls import dest_path, page_url
@@ -328,7 +328,7 @@ class Build:
         messages = []
         # The drills' questions in parts, and as Moodle XML (casebook/practice.py, moodle.py):
         # from published cases only.
-        outputs = {CASES_JSON: self.cases_json(), PREP_DATA: self.prep_data()}
+        outputs = {CASES_JSON: self.cases_json(), **self.prep_data()}
         outputs |= practice_files(self.library, self.options.use_directory_urls, self._practice)
         if self.options.practice_moodle:
             outputs |= moodle_files(self.library, self._practice,
@@ -486,12 +486,10 @@ class Build:
             })
         return json.dumps(records, ensure_ascii=False, indent=1)
 
-    def prep_data(self) -> str:
-        """The /prep/ page's data: published cases and wall guides, as a script (it works
-        from file:// too, where a page cannot fetch a JSON file)."""
-        data = prep_index(self.library, self.options.use_directory_urls).to_data()
-        return "window.casebookPrepData = " + json.dumps(data, ensure_ascii=False,
-                                                        separators=(",", ":")) + ";\n"
+    def prep_data(self) -> dict[str, str]:
+        """The /prep/ page's data, by path: published cases and wall guides, as scripts in
+        parts loaded when a sheet needs them (casebook/prep_data.py)."""
+        return prep_files(prep_index(self.library, self.options.use_directory_urls))
 
 
 def _write_index(library: Library, index_dir: Path, documents: dict[str, dict],
