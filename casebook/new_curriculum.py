@@ -192,6 +192,7 @@ def _list_field(name: str, values: list[str], example: str, indent: str) -> str:
 
 def _session_lines(session: NewSession, cases: list[Entry]) -> list[str]:
     example = cases[0].key if cases else "a-precision-parts"
+    other = cases[1].key if len(cases) > 1 else example
     out = [f"  - title: {yaml_scalar(session.title)}",
            "    # 分（必須・1以上の整数）",
            f"    minutes: {session.minutes}",
@@ -203,7 +204,7 @@ def _session_lines(session: NewSession, cases: list[Entry]) -> list[str]:
            "    # 事例（任意・事例の id）",
            _list_field("cases", session.cases, example, "    "),
            "    # 差し替え用の代替事例（任意・事例の id）",
-           _list_field("alternates", session.alternates, example, "    "),
+           _list_field("alternates", session.alternates, other, "    "),
            "    # 講師版だけに表示する、このセッションの指導メモ（任意）"]
     out.append(f"    teaching_note: {yaml_scalar(session.teaching_note)}"
                if session.teaching_note else

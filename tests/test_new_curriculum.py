@@ -425,3 +425,32 @@ def test_schema_command_writes_both_and_check_reports_a_stale_curriculum_schema(
 def test_the_vocabulary_alone_makes_no_curriculum_schema() -> None:
     vocabulary = load_vocabulary(REPO / "content" / "taxonomy.yml")
     assert list(schema_texts(vocabulary)) == ["schemas/case.schema.json"]
+
+
+def test_the_authoring_page_command_makes_a_curriculum_of_this_repository(tmp_path) -> None:
+    """A trainer who runs the command shown in 事例の書き方 gets a file that passes check."""
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    authoring = (REPO / "content" / "authoring.md").read_text("utf-8")
+    part = authoring[authoring.index("### ひな形を作る（`casebook new curriculum`）"):]
+    command = re.search(r"```sh\n\.venv/bin/casebook (new curriculum [^\n]*--title.*?)\n```",
+                        part, re.S).group(1).replace("\\\n", " ")
+    root = tmp_path / "repo"
+    for folder in ("content", "cases", "schemas"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipeline.cli", *args, "--root",
+                               str(root)], capture_output=True, text=True, timeout=300)
+
+    result = run(*shlex.split(command), "--no-input")
+    assert result.returncode == 0, result.stderr
+    meta = front_matter(root / "content" / "curricula" / "kabe-workshop-60.md")
+    assert meta["sessions"][0]["guides"] == ["method/walls/index.md"]
+    assert meta["sessions"][1]["alternates"] == ["ex-construction-pricing"]
+    check = run("check")
+    assert check.returncode == 0, check.stderr
