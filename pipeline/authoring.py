@@ -144,7 +144,8 @@ def _project(options: BuildOptions, say: Say):
     cannot be read. Files with problems of their own are left out, not reported."""
     from pipeline.load import load
 
-    loaded = load(options, drafts=True, search=False)
+    # No anonymisation scan: what the files say is not published here (check does that).
+    loaded = load(options, drafts=True, anonymity=False, search=False)
     if loaded.vocabulary is None:
         say(CheckError(loaded.problems).report(), error=True)
         return None

@@ -178,15 +178,16 @@ def test_new_case_asks_offering_labels_and_descriptions(project: Project) -> Non
     assert casebook(project, "check").returncode == 0
 
 
-def test_new_case_asks_on_a_real_terminal(project: Project) -> None:
-    """No flag: the command sees a terminal (a pseudo-terminal) and asks."""
+def on_a_terminal(project: Project, args: list[str], answers: str) -> tuple[int, str]:
+    """Run `casebook …` with a pseudo-terminal as its input and output, typing `answers`;
+    its exit code and everything it printed."""
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "new", "case", "ex-tty", "--root",
-         str(project.root)], stdin=terminal, stdout=terminal, stderr=terminal,
+        [sys.executable, "-m", "pipeline.cli", *args, "--root", str(project.root)],
+        stdin=terminal, stdout=terminal, stderr=terminal,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"}, close_fds=True)
     os.close(terminal)
-    os.write(controller, ANSWERS.encode("utf-8"))
+    os.write(controller, answers.encode("utf-8"))
     seen = b""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -203,8 +204,13 @@ def test_new_case_asks_on_a_real_terminal(project: Project) -> None:
             break
     process.wait(timeout=60)
     os.close(controller)
-    text = seen.decode("utf-8", "replace")
-    assert process.returncode == 0, text
+    return process.returncode, seen.decode("utf-8", "replace")
+
+
+def test_new_case_asks_on_a_real_terminal(project: Project) -> None:
+    """No flag: the command sees a terminal (a pseudo-terminal) and asks."""
+    returncode, text = on_a_terminal(project, ["new", "case", "ex-tty"], ANSWERS)
+    assert returncode == 0, text
     assert "壁（番号か名前。複数はカンマで区切る・必須）" in text
     assert front_matter(project.root / "cases" / "ex-tty.md")["walls"] == ["付いてこない",
                                                                           "見えない"]

@@ -21,7 +21,7 @@ from casebook.vocabulary import load_vocabulary
 from pipeline.load import load
 from pipeline.options import from_mkdocs_yml
 from tests.conftest import REPO, Project
-from tests.test_authoring import casebook, front_matter
+from tests.test_authoring import casebook, front_matter, on_a_terminal
 from tests.test_curricula import article
 
 GUIDE = "# 伴走支援の考え方\n\n課題設定型の伴走支援を解説します。\n"
@@ -324,6 +324,17 @@ def test_new_curriculum_asks_offering_cases_and_guides(trainer: Project) -> None
          "alternates": ["b-shop"], "teaching_note": "グループで1事例ずつ"}]
     assert "1. 見立てが分かれた点は" in curriculum_file(trainer, "kabe").read_text("utf-8")
     assert casebook(trainer, "check").returncode == 0
+
+
+def test_new_curriculum_asks_on_a_real_terminal(trainer: Project) -> None:
+    """No flag: the command sees a terminal (a pseudo-terminal) and asks."""
+    returncode, text = on_a_terminal(trainer, ["new", "curriculum", "kabe-tty"], ANSWERS)
+    assert returncode == 0, text
+    assert "事例（番号か名前。複数はカンマで区切る・任意・空欄で省略）" in text
+    assert "created content/curricula/kabe-tty.md (status: draft)" in text
+    sessions = front_matter(curriculum_file(trainer, "kabe-tty"))["sessions"]
+    assert [s["title"] for s in sessions] == ["導入", "演習"]
+    assert sessions[1]["alternates"] == ["b-shop"]
 
 
 def test_new_curriculum_ended_mid_questions_writes_nothing(trainer: Project) -> None:
