@@ -77,6 +77,7 @@ class Entry:
     key: str
     about: str  # 「A社 属人的経営から組織的経営へ」, a guide's title
     draft: bool
+    alias: str = ""  # a case's
 
 
 def _fold(value: str) -> str:
@@ -92,7 +93,7 @@ class Catalogue:
 
     @classmethod
     def of(cls, cases: list[Case], guides: list[Guide]) -> Catalogue:
-        return cls([Entry(c.id, f"{c.alias} {c.title}", c.is_draft)
+        return cls([Entry(c.id, f"{c.alias} {c.title}", c.is_draft, c.alias)
                     for c in sorted(cases, key=lambda c: c.id)],
                    [Entry(g.src_uri, g.title or g.src_uri, g.is_draft)
                     for g in sorted(guides, key=lambda g: g.src_uri)])
@@ -106,7 +107,7 @@ class Catalogue:
         folded = _fold(value)
         key = folded.lower() if folded.lower() in self.cases else None
         if key is None:
-            by_alias = [e.key for e in self.cases.values() if e.about.split(" ", 1)[0] == folded]
+            by_alias = [e.key for e in self.cases.values() if e.alias and e.alias == folded]
             key = by_alias[0] if len(by_alias) == 1 else None
         return self._checked(self.cases, key, value, status, where, field_name, "case", session)
 
