@@ -89,6 +89,9 @@ def test_new_curriculum_writes_the_values_given_normalised_and_passes_check(
     check = casebook(trainer, "check")
     assert check.returncode == 0, check.stderr
     assert "ok: 3 cases (1 drafts), 3 guides, 1 curricula" in check.stdout
+    site = trainer.build()  # builds, and leaves the draft out
+    assert not (site / "curricula" / "kabe-70").exists()
+    assert "壁を見立てる（70分）" not in (site / "curricula" / "index.html").read_text("utf-8")
     # The schema its first line names was written, and the new file satisfies it but for
     # the draft alternate, which the schema (published cases only) does not list.
     schema = json.loads((trainer.root / CURRICULUM_SCHEMA).read_text(encoding="utf-8"))
@@ -431,6 +434,16 @@ def test_schema_command_writes_both_and_check_reports_a_stale_curriculum_schema(
     written = json.loads((trainer.root / CURRICULUM_SCHEMA).read_text("utf-8"))
     assert written["definitions"]["case"]["enum"] == ["a-parts", "b-shop", "c-draft"]
     assert casebook(trainer, "check").returncode == 0
+
+
+def test_schema_command_in_a_project_with_problems_lists_what_it_could_read(
+        trainer: Project) -> None:
+    trainer.case("d-broken", alias="D社", walls="見えな")
+    result = casebook(trainer, "schema")
+    assert result.returncode == 0, result.stderr
+    assert "note: the project has 2 problem(s) (run 'casebook check')" in result.stderr
+    written = json.loads((trainer.root / CURRICULUM_SCHEMA).read_text("utf-8"))
+    assert written["definitions"]["case"]["enum"] == ["a-parts", "b-shop"]
 
 
 def test_the_vocabulary_alone_makes_no_curriculum_schema() -> None:
