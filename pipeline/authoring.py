@@ -157,6 +157,20 @@ def cases_and_guides(loaded) -> tuple[list, list]:
             [r.guide for r in loaded.results if r.guide is not None])
 
 
+def refresh_schemas(options: BuildOptions, say: Say) -> int:
+    """Rewrite the committed schemas that are out of date (publishing a case makes the
+    curriculum's so); those not committed are left to `casebook schema`. How many."""
+    loaded = _project(options, lambda *a, **k: None)
+    if loaded is None or loaded.problems:  # the check that follows reports them
+        return 0
+    texts = schema_texts(loaded.vocabulary, *cases_and_guides(loaded))
+    written = write_schema(options, {shown: text for shown, text in texts.items()
+                                     if options.path(shown).is_file()})
+    for shown in written:
+        say(f"fixed {shown}: rewritten (it was out of date)")
+    return len(written)
+
+
 def run_schema(args: argparse.Namespace, say: Say) -> int:
     from pipeline.cli import _options
 
@@ -506,6 +520,7 @@ def run_fixes(args: argparse.Namespace, say: Say) -> bool:
         return False
     if "normalize" in args.fix:
         count = fix_normalize(options, vocabulary, say)
+        count += refresh_schemas(options, say)
         say(f"normalize: {count} change{'s' if count != 1 else ''}")
     if "anonymize" in args.fix:
         asking = args.interactive or sys.stdin.isatty()

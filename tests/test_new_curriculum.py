@@ -436,6 +436,22 @@ def test_schema_command_writes_both_and_check_reports_a_stale_curriculum_schema(
     assert casebook(trainer, "check").returncode == 0
 
 
+def test_fix_normalize_rewrites_a_stale_committed_schema(trainer: Project) -> None:
+    assert casebook(trainer, "schema").returncode == 0
+    draft = trainer.root / "cases" / "c-draft.md"
+    draft.write_text(draft.read_text("utf-8").replace("status: draft", "status: published"),
+                     "utf-8")
+    result = casebook(trainer, "check", "--fix", "normalize")
+    assert result.returncode == 0, result.stderr
+    assert "fixed schemas/curriculum.schema.json: rewritten (it was out of date)" \
+        in result.stdout
+    assert "normalize: 4 changes" in result.stdout  # and industry E → 製造業 in each case
+    written = json.loads((trainer.root / CURRICULUM_SCHEMA).read_text("utf-8"))
+    assert written["definitions"]["case"]["enum"] == ["a-parts", "b-shop", "c-draft"]
+    again = casebook(trainer, "check", "--fix", "normalize")
+    assert "normalize: 0 changes" in again.stdout
+
+
 def test_schema_command_in_a_project_with_problems_lists_what_it_could_read(
         trainer: Project) -> None:
     trainer.case("d-broken", alias="D社", walls="見えな")
