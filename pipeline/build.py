@@ -172,17 +172,21 @@ class Build:
         return self.pages
 
     def schema_upkeep(self) -> list[Problem]:
-        """The editor's schema of a case kept current with the vocabulary: a site build
-        rewrites it, `casebook check` reports a stale one (pipeline/authoring.py)."""
-        from pipeline.authoring import stale_schema, write_schema
+        """The editor's schemas kept current: a site build rewrites them, `casebook check`
+        reports a stale one (pipeline/authoring.py). The curriculum's lists the published
+        cases and guides, so it is only made from a project without problems."""
+        from casebook.editor_schema import schema_texts
+        from pipeline.authoring import cases_and_guides, stale_schema, write_schema
 
-        vocabulary = self.loaded.vocabulary
-        if vocabulary is None:
+        loaded = self.loaded
+        if loaded.vocabulary is None:
             return []
+        texts = schema_texts(loaded.vocabulary,
+                             *(() if loaded.problems else cases_and_guides(loaded)))
         if self.command == "check":
-            return stale_schema(self.options, vocabulary)
+            return stale_schema(self.options, texts)
         if self.command in ("build", "serve"):
-            write_schema(self.options, vocabulary)
+            write_schema(self.options, texts)
         return []
 
     def preview(self) -> list[Page]:

@@ -178,15 +178,16 @@ def test_new_case_asks_offering_labels_and_descriptions(project: Project) -> Non
     assert casebook(project, "check").returncode == 0
 
 
-def test_new_case_asks_on_a_real_terminal(project: Project) -> None:
-    """No flag: the command sees a terminal (a pseudo-terminal) and asks."""
+def on_a_terminal(project: Project, args: list[str], answers: str) -> tuple[int, str]:
+    """Run `casebook …` with a pseudo-terminal as its input and output, typing `answers`;
+    its exit code and everything it printed."""
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "new", "case", "ex-tty", "--root",
-         str(project.root)], stdin=terminal, stdout=terminal, stderr=terminal,
+        [sys.executable, "-m", "pipeline.cli", *args, "--root", str(project.root)],
+        stdin=terminal, stdout=terminal, stderr=terminal,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"}, close_fds=True)
     os.close(terminal)
-    os.write(controller, ANSWERS.encode("utf-8"))
+    os.write(controller, answers.encode("utf-8"))
     seen = b""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -203,8 +204,13 @@ def test_new_case_asks_on_a_real_terminal(project: Project) -> None:
             break
     process.wait(timeout=60)
     os.close(controller)
-    text = seen.decode("utf-8", "replace")
-    assert process.returncode == 0, text
+    return process.returncode, seen.decode("utf-8", "replace")
+
+
+def test_new_case_asks_on_a_real_terminal(project: Project) -> None:
+    """No flag: the command sees a terminal (a pseudo-terminal) and asks."""
+    returncode, text = on_a_terminal(project, ["new", "case", "ex-tty"], ANSWERS)
+    assert returncode == 0, text
     assert "壁（番号か名前。複数はカンマで区切る・必須）" in text
     assert front_matter(project.root / "cases" / "ex-tty.md")["walls"] == ["付いてこない",
                                                                           "見えない"]
@@ -274,7 +280,7 @@ def test_schema_command_writes_it_and_check_reports_it_when_stale(project: Proje
     project.case()
     result = casebook(project, "schema")
     assert result.returncode == 0 and "wrote schemas/case.schema.json" in result.stdout
-    assert casebook(project, "schema").stdout.strip() == "up to date: schemas/case.schema.json"
+    assert "up to date: schemas/case.schema.json" in casebook(project, "schema").stdout
     taxonomy = project.root / "content" / "taxonomy.yml"
     taxonomy.write_text(taxonomy.read_text("utf-8").replace(
         "synonyms: [見えない壁, 見えていない]", "synonyms: [見えない壁, 見えていない, みえない]"),
@@ -520,6 +526,10 @@ def test_new_author_path_from_new_to_published(project: Project) -> None:
 
     path.write_text(path.read_text("utf-8").replace("status: draft", "status: published"),
                     "utf-8")
+    # The curriculum schema the build wrote lists the published cases: it is now stale.
+    check = casebook(project, "check")
+    assert "schemas/curriculum.schema.json: schema: out of date" in check.stderr
+    assert "wrote schemas/curriculum.schema.json" in casebook(project, "schema").stdout
     assert casebook(project, "check").returncode == 0
     project.build()
     page = project.page("cases/ex-walk")
