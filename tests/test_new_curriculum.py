@@ -422,13 +422,14 @@ def test_schema_command_writes_both_and_check_reports_a_stale_curriculum_schema(
     written = json.loads((trainer.root / CURRICULUM_SCHEMA).read_text("utf-8"))
     assert written["definitions"]["case"]["enum"] == ["a-parts", "b-shop"]
     assert casebook(trainer, "check").returncode == 0
-    # Publishing a case makes the committed schema stale: check says so, a build rewrites it.
+    # Publishing a case makes the committed schema stale: check warns (publishing a case must
+    # not fail the check), a build rewrites it.
     draft = trainer.root / "cases" / "c-draft.md"
     draft.write_text(draft.read_text("utf-8").replace("status: draft", "status: published"),
                      "utf-8")
     check = casebook(trainer, "check")
-    assert check.returncode == 1
-    assert ("schemas/curriculum.schema.json: schema: out of date with the published cases and "
+    assert check.returncode == 0, check.stderr
+    assert ("warning: schemas/curriculum.schema.json: out of date with the published cases and "
             "guides: run 'casebook schema'") in check.stderr
     trainer.build()
     written = json.loads((trainer.root / CURRICULUM_SCHEMA).read_text("utf-8"))
