@@ -23,8 +23,6 @@ for opening it, median over a few queries, each in a fresh browser.
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import re
@@ -34,7 +32,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -43,6 +40,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO))  # first: bench/search.py is not the search package
 
+import serving  # noqa: E402
 from build import table  # noqa: E402
 
 SKIP = ("cases/index.html", "matrix/index.html")  # as the build leaves them out
@@ -149,15 +147,6 @@ def index_in_child(kind: str, site: Path, out: Path, part_pages: int) -> dict:
 
 
 # --- the browser side --------------------------------------------------------------------
-
-def serve(directory: Path):
-    from tests.browser.conftest import _QuietHandler
-
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
 
 OPEN = """async ([bundle, spelt]) => {
   window.benchEngine = await window.casebookSearch.openEngine(
@@ -280,8 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                         script)
             shutil.copytree(out / "pagefind", served / "pagefind")
             shutil.copytree(out / "pagefind-ja", served / "pagefind-ja")
-            server, url = serve(served)
-            try:
+            with serving.served(served) as url:
                 for kind, bundle, spelt in (("pairs", "pagefind/", True),
                                             ("native", "pagefind-ja/", False)):
                     cost = costs[kind]
@@ -296,8 +284,6 @@ def main(argv: list[str] | None = None) -> int:
                     else:
                         opening, query = downloads(browser, url, bundle, spelt)
                         bytes_rows.append([name, kind, f"{opening:.0f}", f"{query:.0f}"])
-            finally:
-                server.shutdown()
         browser.close()
     shutil.rmtree(work, ignore_errors=True)
     print(f"Command: `python bench/pagefind_spelling.py "

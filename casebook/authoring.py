@@ -266,17 +266,19 @@ def existing_ids(paths: Collection[str]) -> dict[str, str]:
     return found
 
 
-def template_leftovers(doc, problems: list[Problem]) -> None:
-    """A case about to be published still holding what `casebook new` wrote to be replaced."""
-    guides = template_lines()
+def template_leftovers(doc, problems: list[Problem], *, lines: frozenset[str] | None = None,
+                       placeholder: str = TITLE_PLACEHOLDER, what: str = "case") -> None:
+    """A case (or, given its `lines` and `placeholder`, a curriculum) about to be published
+    still holding what `casebook new` wrote to be replaced."""
+    guides = template_lines() if lines is None else lines
     title = doc.meta.get("title")
-    if isinstance(title, str) and TITLE_PLACEHOLDER in title:
+    if isinstance(title, str) and placeholder in title:
         problems.append(Problem(doc.path, doc.meta.line("title"), "title",
-                                "the title is still the placeholder: give the case its title "
-                                "(here and in the # heading)", title))
+                                f"the title is still the placeholder: give the {what} its "
+                                "title (here and in the # heading)", title))
     for published in doc.texts:
         if published.text.strip() in guides:
             problems.append(Problem(doc.path, published.line, "text",
                                     "the template's guidance line is still here: replace it "
-                                    "with the case's text (or delete it)",
+                                    f"with the {what}'s text (or delete it)",
                                     published.text.strip()))

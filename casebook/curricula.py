@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from casebook.model import TRAINER_LABEL, Case, Document, Guide, PublishedText
+from casebook.new_curriculum import leftovers
 from casebook.problems import Problem, closest, type_name
 from casebook.schema import STATUSES
 from casebook.vocabulary import SLUG, Term, Vocabulary
@@ -236,6 +237,8 @@ def read_curriculum(doc: Document, problems: list[Problem]) -> Curriculum | None
         reader.publish(objective, f"objectives[{index}]", "objectives")
 
     sessions = _sessions(reader, meta.get("sessions"))
+    if status == "published":
+        leftovers(doc, problems)  # what `casebook new curriculum` wrote to be replaced
     # Returned even with problems of its own, so that its references are checked too (all
     # problems at once); a project with any problem builds nothing.
     return Curriculum(stem, doc, title, audience, description, objectives, sessions, status)

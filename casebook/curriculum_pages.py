@@ -11,7 +11,7 @@ from casebook.curricula import INDEX_URI, Curriculum, Session, clock, coverage, 
 from casebook.html import Markup, html, join
 from casebook.library import Library
 from casebook.model import SECTION_HINTS, SECTION_QUESTIONS, Case
-from casebook.pages import Cards, Page, _Writer
+from casebook.pages import Cards, Page, PageWriter
 from casebook.render import badge_html, kind_html
 
 TEACHING_NOTE_LABEL = "指導メモ（研修講師用）"
@@ -33,7 +33,7 @@ def _cases(library: Library, ids: list[str]) -> list[Case]:
 
 def curricula_index(library: Library, directory_urls: bool) -> Page:
     """Every curriculum: title, audience, total time, number of cases."""
-    writer = _Writer(INDEX_URI, directory_urls)
+    writer = PageWriter(INDEX_URI, directory_urls)
     writer.heading(1, "研修カリキュラム")
     writer.add(Markup("<p>研修講師が半日・1日の研修を組み立てるためのカリキュラムです。"
                       "各カリキュラムには時間配分、使う解説と事例、印刷用の配布資料があります。"
@@ -56,7 +56,7 @@ def curricula_index(library: Library, directory_urls: bool) -> Page:
     return writer.page("研修カリキュラム")
 
 
-def time_plan(curriculum: Curriculum, library: Library, writer: _Writer) -> Markup:
+def time_plan(curriculum: Curriculum, library: Library, writer: PageWriter) -> Markup:
     """The time plan: each session's start and end from 0:00, minutes, cases; the total."""
     rows = []
     for session in curriculum.sessions:
@@ -79,14 +79,14 @@ def session_anchor(session: Session) -> str:
     return f"session-{session.number}"
 
 
-def _objectives(curriculum: Curriculum, writer: _Writer) -> None:
+def _objectives(curriculum: Curriculum, writer: PageWriter) -> None:
     if curriculum.objectives:
         writer.heading(2, "ねらい", anchor="objectives")
         writer.add(html('<ul class="cb-objectives">\n{}\n</ul>\n',
                         join("\n", (html("<li>{}</li>", o) for o in curriculum.objectives))))
 
 
-def _summary(curriculum: Curriculum, writer: _Writer, *, handout_link: bool) -> None:
+def _summary(curriculum: Curriculum, writer: PageWriter, *, handout_link: bool) -> None:
     parts = []
     if curriculum.audience:
         parts.append(html("対象: {}", curriculum.audience))
@@ -124,7 +124,7 @@ def curriculum_page(curriculum: Curriculum, library: Library, cards: Cards, *,
                     trainer: bool = False) -> Page:
     """A curriculum: objectives, its text, the time plan, each session, the coverage."""
     doc = curriculum.doc
-    writer = _Writer(curriculum.src_uri, cards.directory_urls)
+    writer = PageWriter(curriculum.src_uri, cards.directory_urls)
     writer.taken |= doc.anchors
     writer.heading(1, curriculum.title)
     _summary(curriculum, writer, handout_link=True)
@@ -172,7 +172,7 @@ def curriculum_page(curriculum: Curriculum, library: Library, cards: Cards, *,
     return page
 
 
-def coverage_html(curriculum: Curriculum, library: Library, writer: _Writer) -> Markup:
+def coverage_html(curriculum: Curriculum, library: Library, writer: PageWriter) -> Markup:
     """A table a trainer reads at a glance: per facet, what the cases cover and what not."""
     vocabulary = library.vocabulary
     cases = _cases(library, curriculum.case_ids())
@@ -206,7 +206,7 @@ def handout_page(curriculum: Curriculum, library: Library, directory_urls: bool)
     text of its cases and their questions. Written from the model's sections (never a teaching
     note), with the site's navigation hidden on screen and everything but the article in print.
     """
-    writer = _Writer(curriculum.handout_uri, directory_urls)
+    writer = PageWriter(curriculum.handout_uri, directory_urls)
     writer.heading(1, f"配布資料: {curriculum.title}")
     writer.add(html('<p class="cb-handout-back"><a href="{}">カリキュラムのページに戻る</a>'
                     '（印刷はブラウザの印刷機能で。A4 縦・セッションごとに改ページします）</p>\n',
@@ -243,7 +243,7 @@ def handout_page(curriculum: Curriculum, library: Library, directory_urls: bool)
                        draft=curriculum.is_draft, meta={"hide": ["navigation", "toc"]})
 
 
-def _case_text(case: Case, writer: _Writer) -> None:
+def _case_text(case: Case, writer: PageWriter) -> None:
     writer.add(Markup('<article class="cb-handout-case">\n'))
     writer.heading(3, f"{case.alias}: {case.title}", anchor=f"case-{case.id}")
     writer.add(html('<p class="cb-handout-case-link">{} <a href="{}">サイトの事例ページ</a></p>\n',

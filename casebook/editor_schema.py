@@ -8,17 +8,23 @@ slug); `casebook check` stays the judge (it also folds width, case and list punc
 
 The schema is written to `schemas/case.schema.json` by `casebook schema`; the build rewrites
 it when the vocabulary changed, and `casebook check` reports a committed one that is stale.
+A curriculum's schema (`schemas/curriculum.schema.json`) is kept the same way; it lists the
+published cases and guides a session may name, so it follows the cases rather than the
+vocabulary.
 """
 
 from __future__ import annotations
 
 import json
 
+from casebook.curricula import CURRICULUM_KEYS, REQUIRED_KEYS, SESSION_KEYS
+from casebook.model import Case, Guide
 from casebook.schema import CASE_FIELDS, KINDS, STATUSES
 from casebook.vocabulary import SLUG, Facet, Vocabulary
 
 # Where the schema is written, relative to the project root.
 CASE_SCHEMA = "schemas/case.schema.json"
+CURRICULUM_SCHEMA = "schemas/curriculum.schema.json"
 # The draft yaml-language-server supports best.
 _DIALECT = "http://json-schema.org/draft-07/schema#"
 
@@ -115,4 +121,84 @@ def case_schema(vocabulary: Vocabulary) -> dict:
 
 def schema_text(vocabulary: Vocabulary) -> str:
     """The schema as written to the file (stable order, Japanese left readable)."""
-    return json.dumps(case_schema(vocabulary), ensure_ascii=False, indent=2) + "\n"
+    return _dumped(case_schema(vocabulary))
+
+
+# Hover texts of a curriculum's fields (what the authoring page says).
+_CURRICULUM_HELP = {
+    "title": "カリキュラムの名前。本文に # 見出しを書く場合は同じにする",
+    "audience": "対象者",
+    "description": "一覧とページの冒頭に出る一文の紹介",
+    "objectives": "学習目標の箇条書き",
+    "sessions": "セッションの並び。上から順に時間配分表の 0:00 から並ぶ",
+    "status": "published（公開）または draft（下書き: make serve でだけ表示）",
+}
+_SESSION_HELP = {
+    "title": "セッションの名前",
+    "minutes": "所要時間（1以上の整数の分）",
+    "description": "このセッションで何をするか",
+    "guides": "解説ページ（content/ からのパス。例: method/index.md）のリスト",
+    "cases": "事例の id のリスト。公開するカリキュラムでは公開中の事例だけ",
+    "alternates": "差し替え用の代替事例の id のリスト",
+    "teaching_note": "講師版だけに表示する、このセッションの指導メモ",
+}
+
+
+def _entries(keys: list[str], about: list[str]) -> dict:
+    return {"type": "string", "enum": keys, "enumDescriptions": about}
+
+
+def _field(kind: str, ref: str | None = None) -> dict:
+    if kind == "texts":
+        items = {"$ref": ref} if ref else {"type": "string", "minLength": 1}
+        return {"type": "array", "items": items, "uniqueItems": True}
+    if kind == "minutes":
+        return {"type": "integer", "minimum": 1}
+    return {"type": "string"}
+
+
+def curriculum_schema(cases: list[Case], guides: list[Guide]) -> dict:
+    """The JSON Schema (draft-07) of a curriculum file's front matter: the published cases'
+    ids and guides' paths as enums, their titles as hover texts."""
+    cases = sorted((c for c in cases if not c.is_draft), key=lambda c: c.id)
+    guides = sorted((g for g in guides if not g.is_draft), key=lambda g: g.src_uri)
+    refs = {"guides": "#/definitions/guide", "cases": "#/definitions/case",
+            "alternates": "#/definitions/case"}
+    session = {
+        "type": "object", "required": ["title", "minutes"], "additionalProperties": False,
+        "properties": {key: {**_field(kind, refs.get(key)), "description": _SESSION_HELP[key]}
+                       for key, kind in SESSION_KEYS.items()},
+    }
+    properties = {key: {**_field(kind), "description": _CURRICULUM_HELP[key]}
+                  for key, kind in CURRICULUM_KEYS.items() if kind != "sessions"}
+    properties["sessions"] = {"type": "array", "minItems": 1, "items": session,
+                              "description": _CURRICULUM_HELP["sessions"]}
+    properties["status"].update({"enum": list(STATUSES),
+                                 "enumDescriptions": [_STATUS_HELP[s] for s in STATUSES]})
+    return {
+        "$schema": _DIALECT,
+        "title": "伴走支援ケースブック: 研修カリキュラムの front matter",
+        "description": "公開中の事例と解説ページから `casebook schema` が作る。手で直さないこと。",
+        "type": "object",
+        "required": list(REQUIRED_KEYS),
+        "additionalProperties": False,
+        "properties": properties,
+        "definitions": {
+            "case": _entries([c.id for c in cases], [f"{c.alias} {c.title}" for c in cases]),
+            "guide": _entries([g.src_uri for g in guides], [g.title or g.src_uri
+                                                           for g in guides]),
+        },
+    }
+
+
+def _dumped(schema: dict) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+
+
+def schema_texts(vocabulary: Vocabulary, cases: list[Case] | None = None,
+                 guides: list[Guide] | None = None) -> dict[str, str]:
+    """Each schema file's text by its path; the curriculum's only when the cases are known."""
+    texts = {CASE_SCHEMA: schema_text(vocabulary)}
+    if cases is not None and guides is not None:
+        texts[CURRICULUM_SCHEMA] = _dumped(curriculum_schema(cases, guides))
+    return texts

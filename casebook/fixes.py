@@ -293,21 +293,16 @@ def propose(kind: str, text: str, alias: str = "") -> str | None:
     return None
 
 
-_FINDING = re.compile(r"\((?P<kind>[a-z-]+), column (?P<column>\d+)")
-
-
 def proposal_for(problem: Problem, aliases: dict[str, str]) -> Proposal | None:
     """The proposal for an anonymisation problem of `casebook check`, if there is one."""
-    if problem.field != "anonymization" or not problem.value or "\n" in problem.value:
+    if problem.field != "anonymization" or not problem.value or "\n" in problem.value \
+            or not problem.kind or problem.column < 1:
         return None
-    found = _FINDING.search(problem.message)
-    if found is None:
-        return None
-    replacement = propose(found.group("kind"), problem.value, aliases.get(problem.path, ""))
+    replacement = propose(problem.kind, problem.value, aliases.get(problem.path, ""))
     if replacement is None:
         return None
-    return Proposal(problem.path, problem.line, int(found.group("column")),
-                    found.group("kind"), problem.value, replacement)
+    return Proposal(problem.path, problem.line, problem.column, problem.kind, problem.value,
+                    replacement)
 
 
 def apply_replacement(text: str, proposal: Proposal) -> str | None:

@@ -1,4 +1,8 @@
-"""The library: all published cases and guides, indexed by facet term."""
+"""The library: the cases and guides a build shows, indexed by facet term.
+
+`cases` holds drafts too where drafts are shown (`mkdocs serve`, `casebook check`); `published`
+never does. `drafts` lists every draft case read, whether or not `cases` holds it.
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,10 @@
 A `Page` is what a site engine needs to publish it: its source path, title, the article's
 HTML, its headings (table of contents and anchors) and the front-matter keys the theme reads.
 All HTML is written with `casebook.html` (escaped there) and the pieces of `casebook.render`.
+
+The other pages use this module's writer (`_Writer`) and cards: the /prep/ page
+(casebook/prep_page.py, added by `site_pages`), the drills (casebook/practice.py) and the
+curricula (casebook/curriculum_pages.py), which `pipeline/build.py` adds in `Build.prepare`.
 """
 
 from __future__ import annotations
@@ -66,8 +70,11 @@ class Page:
         return text
 
 
-class _Writer:
-    """A page being written: its HTML pieces, and its headings with unique anchors."""
+class PageWriter:
+    """A page being written: its HTML pieces, and its headings with unique anchors.
+
+    Every page module (pages, practice, prep_page, curriculum_pages) writes through it.
+    """
 
     def __init__(self, uri: str, directory_urls: bool) -> None:
         self.uri = uri
@@ -167,7 +174,7 @@ def generated_pages(library: Library, directory_urls: bool = True,
 
 def moved_page(library: Library, term: Term, guide: Guide, directory_urls: bool) -> Page:
     """A term's address when a guide explains it: straight on to the guide."""
-    writer = _Writer(term_uri(term, library.vocabulary), directory_urls)
+    writer = PageWriter(term_uri(term, library.vocabulary), directory_urls)
     target = f"{writer.href(guide.src_uri)}#{guide_anchor(guide, term)}"
     if len([t for terms in guide.explains.values() for t in terms]) == 1:
         target = writer.href(guide.src_uri)  # the guide is all about it: from the top
@@ -180,7 +187,7 @@ def moved_page(library: Library, term: Term, guide: Guide, directory_urls: bool)
 
 def facet_overview(library: Library, facet: Facet, directory_urls: bool) -> Page:
     """A facet's terms that have cases, with descriptions and case counts."""
-    writer = _Writer(facet_uri(facet.name, library.vocabulary), directory_urls)
+    writer = PageWriter(facet_uri(facet.name, library.vocabulary), directory_urls)
     writer.heading(1, facet.label)
     if facet.description:
         writer.add(html("<p>{}</p>\n", facet.description))
@@ -220,7 +227,7 @@ def vocabulary_anchor(facet: Facet) -> str:
 
 def vocabulary_page(library: Library, directory_urls: bool) -> Page:
     """Every term of every facet, with the other spellings authors may write (for authors)."""
-    writer = _Writer(VOCABULARY_URI, directory_urls)
+    writer = PageWriter(VOCABULARY_URI, directory_urls)
     writer.heading(1, "分類の語の一覧")
     writer.add(Markup("<p>事例の分類に使える語のすべてです。事例を書くときは、正式な名称のほか"
                       "「別の書き方」の欄にある書き方も使えます（どれも同じ語として扱われます）。"
@@ -249,7 +256,7 @@ def term_page(library: Library, term: Term, cards: Cards) -> Page:
     """A term no guide explains: its description and its cases."""
     vocabulary = library.vocabulary
     facet = vocabulary[term.facet]
-    writer = _Writer(term_uri(term, vocabulary), cards.directory_urls)
+    writer = PageWriter(term_uri(term, vocabulary), cards.directory_urls)
     cases = library.cases_with(term)
     writer.heading(1, term.label)
     where = html('<a href="{}">{}</a>', writer.href(facet_uri(facet.name, vocabulary)),
@@ -277,7 +284,7 @@ def matrix_page(library: Library, directory_urls: bool) -> Page:
     cells = library.matrix("industry", "wall")
     industries = [t for t in vocabulary["industry"].terms
                   if any((t.slug, w.slug) in cells for w in walls)]
-    writer = _Writer(MATRIX_URI, directory_urls)
+    writer = PageWriter(MATRIX_URI, directory_urls)
     writer.heading(1, "壁 × 業種")
     writer.add(Markup("<p>業種ごとに、事例で設定された壁の数を示します。"
                       "数字を選ぶと、その組み合わせの事例の一覧に移動します。</p>\n"))
@@ -323,7 +330,7 @@ def matrix_page(library: Library, directory_urls: bool) -> Page:
 def case_index(library: Library, directory_urls: bool) -> Page:
     """All published cases, precedents first (each kind one table)."""
     vocabulary = library.vocabulary
-    writer = _Writer(CASE_INDEX_URI, directory_urls)
+    writer = PageWriter(CASE_INDEX_URI, directory_urls)
     writer.heading(1, "事例一覧")
     writer.add(html("<p>公開中の事例 {} 件。壁・アプローチ・業種の各ページからも探せます。</p>\n",
                     len(library.published)))
@@ -378,7 +385,7 @@ def case_header(case: Case, library: Library, directory_urls: bool) -> Markup:
 def case_page(case: Case, library: Library, related: list[Related],
               directory_urls: bool) -> Page:
     """The whole case page: heading, header card, the body, its source, guides, related."""
-    writer = _Writer(case.src_uri, directory_urls)
+    writer = PageWriter(case.src_uri, directory_urls)
     title = f"{case.alias}: {case.title}"
     writer.heading(1, title)
     writer.taken |= case.doc.anchors
@@ -435,7 +442,7 @@ def _explained_cases(library: Library, term: Term) -> list[Case]:
 
 
 def _explained_table(guide: Guide, explained: list[Term], library: Library,
-                     writer: _Writer) -> Markup:
+                     writer: PageWriter) -> Markup:
     """The cases of a guide that explains several terms: one row per case, which terms it has."""
     having: dict[str, set[Term]] = {}
     for term in explained:
@@ -474,7 +481,7 @@ def guide_page(guide: Guide, library: Library, cards: Cards) -> Page:
     """A method guide with the cases annotated with what it explains appended."""
     doc = guide.doc
     directory_urls = cards.directory_urls
-    writer = _Writer(guide.src_uri, directory_urls)
+    writer = PageWriter(guide.src_uri, directory_urls)
     writer.taken |= doc.anchors
     title = doc.title or str(doc.meta.get("title") or "")
     if doc.title:
@@ -504,7 +511,8 @@ def guide_page(guide: Guide, library: Library, cards: Cards) -> Page:
 
 def site_pages(library: Library, related: Callable[[Case], list[Related]],
                directory_urls: bool = True) -> list[Page]:
-    """Every page of the site, in a stable order: guides, cases, generated pages."""
+    """Guides, cases, generated pages and /prep/, in a stable order (the drills' and the
+    curricula's pages are added by `Build.prepare`)."""
     cards = Cards(library, directory_urls)
     pages = [guide_page(g, library, cards) for g in library.guides]
     pages += [case_page(c, library, related(c), directory_urls) for c in library.cases]

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from casebook.html import Markup, html, join
 from casebook.library import Library
 from casebook.model import Annotation, Case, Dialogue
-from casebook.pages import Page, _Writer
+from casebook.pages import Page, PageWriter
 from casebook.render import is_supporter, term_uri
 from casebook.urls import page_url
 
@@ -249,7 +249,7 @@ def practice_files(library: Library, directory_urls: bool = True,
 
 # --- pages ----------------------------------------------------------------------------------
 
-def _guide(library: Library, writer: _Writer, term) -> tuple[str, str]:
+def _guide(library: Library, writer: PageWriter, term) -> tuple[str, str]:
     """Where a term is explained: its method guide, else its term page (URL from this page)."""
     guides = library.guides_for(term)
     if guides:
@@ -263,7 +263,7 @@ def drill_page(library: Library, drill: Drill, count: int, directory_urls: bool)
     The questions come from the drill's JSON file; practice.js asks them in a shuffled order
     and keeps the learner's answers in the browser only.
     """
-    writer = _Writer(drill.uri, directory_urls)
+    writer = PageWriter(drill.uri, directory_urls)
     facet = library.vocabulary[drill.facet]
     writer.heading(1, drill.title)
     writer.add(html("<p>{}</p>\n", drill.intro))
@@ -313,7 +313,7 @@ def drill_page(library: Library, drill: Drill, count: int, directory_urls: bool)
 
 def practice_index(library: Library, counts: dict[str, int], directory_urls: bool,
                    moodle: bool = False) -> Page:
-    writer = _Writer(PRACTICE_URI, directory_urls)
+    writer = PageWriter(PRACTICE_URI, directory_urls)
     writer.heading(1, "練習")
     writer.add(Markup(
         "<p>事例の注釈から作った練習問題です。壁を見立て、対話の技法やアプローチを見分ける練習を、"
@@ -340,7 +340,7 @@ def practice_index(library: Library, counts: dict[str, int], directory_urls: boo
 def progress_page(library: Library, counts: dict[str, int], directory_urls: bool) -> Page:
     """学習の記録: rows for every drill and every term, which practice.js fills from the
     record kept in this browser."""
-    writer = _Writer(PROGRESS_URI, directory_urls)
+    writer = PageWriter(PROGRESS_URI, directory_urls)
     writer.heading(1, "学習の記録")
     writer.add(Markup(
         '<p>このブラウザで練習した結果です（記録はこの端末の中にだけあり、どこにも送られません）。'

@@ -7,7 +7,7 @@ share, and says why in words; `prep_sheet()` adds the walls that may lie behind 
 (with the signs to listen for and the questions that worked) and what to grasp in the first
 hearing.
 
-The browser's /prep/ page ranks with the same data (`PrepIndex.to_data()`, written by the
+The browser's /prep/ page ranks with the same data (casebook/prep_data.py, written by the
 pipeline) and a JavaScript copy of `rank()` (plugins/overrides/assets/casebook/prep.js).
 Both must give the same order, so the text similarity uses nothing the browser cannot
 reproduce exactly: texts are normalised one character at a time (NFKC, lower case, letters and
@@ -169,7 +169,8 @@ class PrepIndex:
         return found
 
     def to_data(self) -> dict:
-        """Everything the /prep/ page needs, as JSON-ready data."""
+        """What the /prep/ page needs besides the cases (casebook/prep_data.py adds them, in
+        parts), as JSON-ready data."""
         vocabulary = {}
         for name in PROFILE_FACETS:
             facet = self.vocabulary[name]
@@ -188,7 +189,6 @@ class PrepIndex:
                        "guideQuestions": GUIDE_QUESTIONS,
                        "cases": DEFAULT_LIMIT},
             "vocabulary": vocabulary,
-            "cases": [vars(c) for c in self.cases],
             "walls": [vars(w) for w in self.walls],
             "steps": self.step_list(),
             "checklist": checklist(),
@@ -314,23 +314,6 @@ class ProfileError(ValueError):
         super().__init__("\n".join(messages))
 
 
-_HEADCOUNT = re.compile(r"(\d+)\s*人?")
-
-
-def _employees_band(vocabulary: Vocabulary, value: str) -> Term | None:
-    """The band of a head count written as a number: 30, 30人 → 21-50."""
-    match = _HEADCOUNT.fullmatch(unicodedata.normalize("NFKC", value).strip())
-    if not match:
-        return None
-    count = int(match.group(1))
-    for term in vocabulary["employees"].terms:
-        low, _, high = term.label.rstrip("+").partition("-")
-        if low.isdigit() and count >= int(low) and (not high or count <= int(high)) \
-                and (high or term.label.endswith("+")):
-            return term
-    return None
-
-
 def make_profile(vocabulary: Vocabulary, *, industry: str | None = None,
                  employees: str | None = None, prefecture: str | None = None,
                  themes: list[str] | tuple[str, ...] = (),
@@ -342,9 +325,7 @@ def make_profile(vocabulary: Vocabulary, *, industry: str | None = None,
     def look(facet: str, value: str | None) -> Term | None:
         if value is None or not value.strip():
             return None
-        term = vocabulary[facet].get(value)
-        if term is None and facet == "employees":
-            term = _employees_band(vocabulary, value)
+        term = vocabulary[facet].get(value)  # a head count too: 30名 → 21-50
         if term is None:
             label = vocabulary[facet].label
             message = f"--{facet}: unknown {label} '{value}'"

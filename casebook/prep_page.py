@@ -1,5 +1,6 @@
 """The /prep/ page (相談の準備): a form describing a new client, and the prep sheet the browser
-makes from it with the pipeline's data (assets/casebook/prep-data.js) and prep.js.
+makes from it with the pipeline's data (assets/casebook/prep-data.js, and the parts in
+assets/casebook/prep/ a sheet loads: casebook/prep_data.py) and prep.js.
 
 The form is written here from the vocabulary, so its labels and choices are the site's terms;
 it is submitted by GET to the page itself, so the profile is in the address and a sheet can be
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from casebook.html import Markup, html, join
 from casebook.library import Library
-from casebook.pages import Page, _Writer
+from casebook.pages import Page, PageWriter
 from casebook.vocabulary import Facet
 
 PREP_URI = "prep/index.md"
@@ -49,7 +50,7 @@ def _checkboxes(name: str, legend: str, facet: Facet) -> Markup:
 def prep_page(library: Library, directory_urls: bool = True) -> Page:
     """The page with the form; the sheet is made in the browser."""
     vocabulary = library.vocabulary
-    writer = _Writer(PREP_URI, directory_urls)
+    writer = PageWriter(PREP_URI, directory_urls)
     writer.heading(1, "相談の準備")
     writer.add(html(
         '<p class="cb-prep-intro">明日のヒアリングの相手を、支援者の言葉で書いてください。'

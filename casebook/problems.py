@@ -16,6 +16,11 @@ class Problem:
     message: str
     value: str = ""
     suggestion: str | None = None
+    # What a tool acting on the problem needs, apart from the wording of the message: for an
+    # anonymisation finding, its kind ("phone", "person" …) and the 1-based column of `value`
+    # on its line in the file (casebook/fixes.py proposes replacements from these).
+    kind: str = ""
+    column: int = 0
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -1,6 +1,7 @@
-"""The front-matter fields of each kind of file: their types, which are internal, which facet.
+"""The front-matter fields of cases and guides: their types, which are internal, which facet.
 
-Facet fields (walls, industry …) come from the facet registry (`casebook/facets.py`).
+Facet fields (walls, industry …) come from the facet registry (`casebook/facets.py`). A
+curriculum's fields are listed in casebook/curricula.py (`CURRICULUM_KEYS`, `SESSION_KEYS`).
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from casebook.facets import FACETS
+from casebook.headcount import band_of_value
 from casebook.problems import CheckError, Problem, closest
 from casebook.sources import decode, load_yaml, node_lines
 
@@ -65,8 +66,12 @@ class Facet:
                 self._lookup.setdefault(normalize(key), term)
 
     def get(self, value: object) -> Term | None:
-        """The term a label, slug, code or synonym names (表記ゆれ and width folded)."""
-        return self._lookup.get(normalize(str(value)))
+        """The term a label, slug, code or synonym names (表記ゆれ and width folded); for a
+        facet of head count bands (従業員規模), also the band a head count is in (30名 → 21-50)."""
+        term = self._lookup.get(normalize(str(value)))
+        if term is None and isinstance(value, (str, int)) and not isinstance(value, bool):
+            term = band_of_value(str(value), self.terms)
+        return term
 
     def suggest(self, value: object) -> str | None:
         """The closest valid label to a misspelt value, if any is close."""

@@ -28,42 +28,59 @@ from casebook.authoring import (
     resolve_values,
     split_values,
 )
-from casebook.editor_schema import CASE_SCHEMA, schema_text
+from casebook.editor_schema import CASE_SCHEMA, CURRICULUM_SCHEMA, schema_texts
 from casebook.facets import BY_NAME
 from casebook.problems import CheckError, Problem
 from casebook.schema import KINDS
 from casebook.vocabulary import Facet, Vocabulary, load_vocabulary
-from pipeline.options import BuildOptions
+from pipeline.options import BuildOptions, from_arguments
 
 Say = Callable[..., None]
 
 
 def add_commands(sub: argparse._SubParsersAction, common: Callable, say: Say) -> None:
-    """Add `new` and `schema` to the `casebook` command."""
-    new = sub.add_parser("new", help="start a new case file (cases/ID.md, a draft)")
-    common(new)
-    new.add_argument("what", choices=["case"], help="what to create")
-    new.add_argument("case_id", metavar="ID", help="the new case's id, e.g. ex-bakery")
-    new.add_argument("--kind", default=None,
-                     help="exercise (default, 演習事例) or precedent (先行事例)")
-    new.add_argument("--title", default=None, help="the case's title (also its # heading)")
-    new.add_argument("--alias", default=None, help="the company's alias (default: A社)")
-    new.add_argument("--source", default=None, help="where a precedent comes from")
-    new.add_argument("--industry-detail", default=None, help="industry in your own words")
+    """Add `new case`, `new curriculum` and `schema` to the `casebook` command."""
+    from pipeline.new_curriculum import add_curriculum_options, run_new_curriculum
+
+    new = sub.add_parser("new", help="start a new case or curriculum file (a draft)")
+    kinds = new.add_subparsers(dest="what", required=True, metavar="{case,curriculum}")
+    case = kinds.add_parser("case", help="start cases/ID.md")
+    common(case)
+    case.add_argument("case_id", metavar="ID", help="the new case's id, e.g. ex-bakery")
+    case.add_argument("--kind", default=None,
+                      help="exercise (default, 演習事例) or precedent (先行事例)")
+    case.add_argument("--title", default=None, help="the case's title (also its # heading)")
+    case.add_argument("--alias", default=None, help="the company's alias (default: A社)")
+    case.add_argument("--source", default=None, help="where a precedent comes from")
+    case.add_argument("--industry-detail", default=None, help="industry in your own words")
     for name in ASKED_FACETS:
         spec = BY_NAME[name]
-        new.add_argument(f"--{name}", action="append", default=[], metavar="TERM",
-                         help=f"{spec.field}: any spelling the vocabulary accepts"
-                              + (" (repeat, or separate with commas)" if spec.many else ""))
-    new.add_argument("--interactive", action="store_true",
-                     help="ask for missing values even when input is not a terminal")
-    new.add_argument("--no-input", action="store_true",
-                     help="never ask (missing required values are an error)")
-    new.set_defaults(run=lambda args: run_new(args, say))
+        case.add_argument(f"--{name}", action="append", default=[], metavar="TERM",
+                          help=f"{spec.field}: any spelling the vocabulary accepts"
+                               + (" (repeat, or separate with commas)" if spec.many else ""))
+    _asking_options(case)
+    case.set_defaults(run=lambda args: run_new(args, say))
 
-    schema = sub.add_parser("schema", help=f"write the editor's JSON Schema ({CASE_SCHEMA})")
+    curriculum = kinds.add_parser(
+        "curriculum", help="start content/curricula/ID.md",
+        description="Sessions in order: --session TITLE MINUTES, then that session's "
+                    "--guide, --case, --alternate, --session-description and --note.")
+    common(curriculum)
+    add_curriculum_options(curriculum)
+    _asking_options(curriculum)
+    curriculum.set_defaults(run=lambda args: run_new_curriculum(args, say))
+
+    schema = sub.add_parser("schema", help=f"write the editor's JSON Schemas ({CASE_SCHEMA}, "
+                                           f"{CURRICULUM_SCHEMA})")
     common(schema)
     schema.set_defaults(run=lambda args: run_schema(args, say))
+
+
+def _asking_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--interactive", action="store_true",
+                        help="ask for missing values even when input is not a terminal")
+    parser.add_argument("--no-input", action="store_true",
+                        help="never ask (missing required values are an error)")
 
 
 def add_fix_options(check: argparse.ArgumentParser) -> None:
@@ -86,58 +103,98 @@ def _vocabulary(options: BuildOptions, say: Say) -> Vocabulary | None:
 
 # --- the schema ---------------------------------------------------------------------------
 
-def write_schema(options: BuildOptions, vocabulary: Vocabulary) -> bool:
-    """Write the case schema if it is missing or differs; True if it was written."""
-    path = options.path(CASE_SCHEMA)
-    text = schema_text(vocabulary)
-    try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (OSError, UnicodeDecodeError):
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
-    return True
+def write_schema(options: BuildOptions, texts: dict[str, str]) -> list[str]:
+    """Write each schema (path -> text) that is missing or differs; the paths written."""
+    written = []
+    for shown, text in texts.items():
+        path = options.path(shown)
+        try:
+            if path.read_text(encoding="utf-8") == text:
+                continue
+        except (OSError, UnicodeDecodeError):
+            pass
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+        written.append(shown)
+    return written
 
 
-def stale_schema(options: BuildOptions, vocabulary: Vocabulary) -> list[Problem]:
-    """A committed schema that no longer matches the vocabulary (a missing one is fine)."""
-    path = options.path(CASE_SCHEMA)
-    try:
-        written = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return []
-    except (OSError, UnicodeDecodeError) as error:
-        return [Problem(CASE_SCHEMA, 0, "schema", f"cannot read: {error}")]
-    if written == schema_text(vocabulary):
-        return []
-    return [Problem(CASE_SCHEMA, 0, "schema",
-                    f"out of date with {options.taxonomy}: run 'casebook schema' (a site "
-                    "build also rewrites it) and commit the file")]
+def stale_schema(options: BuildOptions, texts: dict[str, str]) -> list[Problem]:
+    """Committed schemas that no longer match (a missing one is fine)."""
+    problems = []
+    for shown, text in texts.items():
+        try:
+            written = options.path(shown).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(shown, 0, "schema", f"cannot read: {error}"))
+            continue
+        if written != text:
+            source = options.taxonomy if shown == CASE_SCHEMA else "the published cases and guides"
+            problems.append(Problem(shown, 0, "schema",
+                                    f"out of date with {source}: run 'casebook schema' (a site "
+                                    "build also rewrites it) and commit the file"))
+    return problems
+
+
+def _project(options: BuildOptions, say: Say):
+    """The project read without the search data; None (problems printed) if the vocabulary
+    cannot be read. Files with problems of their own are left out, not reported."""
+    from pipeline.load import load
+
+    # No anonymisation scan: what the files say is not published here (check does that).
+    loaded = load(options, drafts=True, anonymity=False, search=False)
+    if loaded.vocabulary is None:
+        say(CheckError(loaded.problems).report(), error=True)
+        return None
+    return loaded
+
+
+def cases_and_guides(loaded) -> tuple[list, list]:
+    return ([r.case for r in loaded.results if r.case is not None],
+            [r.guide for r in loaded.results if r.guide is not None])
+
+
+def refresh_schemas(options: BuildOptions, say: Say) -> int:
+    """Rewrite the committed schemas that are out of date (publishing a case makes the
+    curriculum's so); those not committed are left to `casebook schema`. How many."""
+    loaded = _project(options, lambda *a, **k: None)
+    if loaded is None or loaded.problems:  # the check that follows reports them
+        return 0
+    texts = schema_texts(loaded.vocabulary, *cases_and_guides(loaded))
+    written = write_schema(options, {shown: text for shown, text in texts.items()
+                                     if options.path(shown).is_file()})
+    for shown in written:
+        say(f"fixed {shown}: rewritten (it was out of date)")
+    return len(written)
 
 
 def run_schema(args: argparse.Namespace, say: Say) -> int:
-    from pipeline.cli import _options
-
-    options = _options(args)
-    vocabulary = _vocabulary(options, say)
-    if vocabulary is None:
+    options = from_arguments(args)
+    loaded = _project(options, say)
+    if loaded is None:
         return 1
-    written = write_schema(options, vocabulary)
-    say(f"{'wrote' if written else 'up to date:'} {CASE_SCHEMA}")
+    written = write_schema(options, schema_texts(loaded.vocabulary,
+                                                 *cases_and_guides(loaded)))
+    for shown in (CASE_SCHEMA, CURRICULUM_SCHEMA):
+        say(f"{'wrote' if shown in written else 'up to date:'} {shown}")
+    if loaded.problems:
+        say(f"note: the project has {len(loaded.problems)} problem(s) (run 'casebook check'); "
+            f"{CURRICULUM_SCHEMA} lists the cases and guides that could be read", error=True)
     return 0
 
 
 # --- casebook new -------------------------------------------------------------------------
 
 def _case_files(options: BuildOptions) -> list[str]:
-    folder = options.path(options.cases_dir)
-    if not folder.is_dir():
-        return []
-    return [p.relative_to(options.root).as_posix() for p in folder.rglob("*")
-            if p.suffix.lower() in (".md", ".markdown") and p.is_file()]
+    """The case files the build reads, as the project knows them (not hidden files, nor
+    symbolic links: the check reports those)."""
+    from pipeline.load import discover
+
+    return [job.display for job in discover(options).jobs if job.kind == "case"]
 
 
 class _Asker:
@@ -167,52 +224,104 @@ class _Asker:
                                                if problem.suggestion else ""))
 
     def terms(self, facet: Facet, many: bool, required: bool) -> list[str]:
-        self._choices(facet)
+        def resolved(value: str) -> tuple[str | None, Problem | None]:
+            term, problem = resolve(facet, value, "", facet.name)
+            return (term.label if term else None), problem
+
+        return self.pick(facet.label, [(f"{t.code} {t.label}" if t.code else t.label,
+                                        t.description) for t in facet.terms],
+                         [t.label for t in facet.terms], resolved, many, required,
+                         example=(facet.terms[10].label, facet.terms[10].synonyms[0]
+                                  if facet.terms[10].synonyms else "")
+                         if len(facet.terms) > 10 else None)
+
+    def pick(self, label: str, shown: list[tuple[str, str]], keys: list[str],
+             resolved: Callable[[str], tuple[str | None, Problem | None]], many: bool,
+             required: bool, example: tuple[str, str] | None = None) -> list[str]:
+        """Ask for one or more of `keys` (listed as `shown`: name, description) by number or
+        by any name `resolved` accepts; a wrong one is named with its did-you-mean."""
+        self._choices(label, shown, example)
         need = "必須" if required else "任意・空欄で省略"
         how = "番号か名前。複数はカンマで区切る" if many else "番号か名前を1つ"
         while True:
-            answer = self.line(f"{facet.label}（{how}・{need}）: ")
+            answer = self.line(f"{label}（{how}・{need}）: ")
             if not answer:
                 if required:
                     self.say("  必須です。")
                     continue
                 return []
             values = split_values(answer) if many else [answer]
-            labels, wrong = [], []
+            found, wrong = [], []
             for value in values:
-                if value.isdigit() and 1 <= int(value) <= len(facet.terms) and \
-                        facet.get(value) is None:
-                    term = facet.terms[int(value) - 1]
-                else:
-                    term, problem = resolve(facet, value, "", facet.name)
-                    if problem:
-                        wrong.append(problem)
-                        continue
-                if term.label not in labels:
-                    labels.append(term.label)
+                key, problem = resolved(value)
+                if problem and value.isdigit() and 1 <= int(value) <= len(keys):
+                    key, problem = keys[int(value) - 1], None
+                if problem:
+                    wrong.append(problem)
+                elif key not in found:
+                    found.append(key)
             for problem in wrong:
                 self.say(f"  {problem.message}" + (f" — did you mean '{problem.suggestion}'?"
                                                    if problem.suggestion else ""))
-            if not wrong and labels and (many or len(labels) == 1):
-                return labels
+            if not wrong and found and (many or len(found) == 1):
+                return found
 
-    def _choices(self, facet: Facet) -> None:
-        self.say(f"{facet.label}:")
-        if len(facet.terms) > 25:
-            self.say(f"  （{len(facet.terms)} 語。例: {facet.terms[10].label}、"
-                     f"{facet.terms[10].synonyms[0] if facet.terms[10].synonyms else ''}）")
+    def _choices(self, label: str, shown: list[tuple[str, str]],
+                 example: tuple[str, str] | None) -> None:
+        self.say(f"{label}:")
+        if len(shown) > 25:
+            self.say(f"  （{len(shown)} 語。例: {'、'.join(e for e in example or () if e)}）")
             return
-        for number, term in enumerate(facet.terms, start=1):
-            about = term.description.replace("\n", "")
+        for number, (name, description) in enumerate(shown, start=1):
+            about = description.replace("\n", "")
             about = about if len(about) <= 48 else about[:47] + "…"
-            code = f"{term.code} " if term.code else ""
-            self.say(f"  {number:>2}. {code}{term.label}" + (f" — {about}" if about else ""))
+            self.say(f"  {number:>2}. {name}" + (f" — {about}" if about else ""))
+
+    def lines(self, prompt: str) -> list[str]:
+        """Several answers, one a line, until an empty line."""
+        out = []
+        while answer := self.line(f"{prompt}（{len(out) + 1} つ目。空欄で終わり）: "):
+            out.append(answer)
+        return out
+
+
+def _refused(problems: list[Problem], say: Say) -> int:
+    say(CheckError(problems).report(), error=True)
+    return 2
+
+
+def _asks(args: argparse.Namespace) -> bool:
+    return not args.no_input and (args.interactive or sys.stdin.isatty())
+
+
+def _asked(ask: Callable[[], None], say: Say) -> bool:
+    """Run the questions; False if the author ended the input or pressed Ctrl+C."""
+    try:
+        ask()
+    except (EOFError, KeyboardInterrupt):
+        say("\ncasebook new: stopped: nothing written", error=True)
+        return False
+    return True
+
+
+def _create(options: BuildOptions, folder: Path, name: str, schema: str,
+            text: Callable[[str], str], say: Say) -> Path | None:
+    """Write a new file (never over an existing one) whose first line names `schema`."""
+    path = folder / name
+    schema_ref = os.path.relpath(options.path(schema), folder).replace(os.sep, "/")
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8", newline="\n") as out:
+            out.write(text(schema_ref))
+    except FileExistsError:  # made meanwhile
+        say(f"casebook new: {path.relative_to(options.root).as_posix()} already exists",
+            error=True)
+        return None
+    return path
 
 
 def run_new(args: argparse.Namespace, say: Say) -> int:
-    from pipeline.cli import _options
-
-    options = _options(args)
+    options = from_arguments(args)
     vocabulary = _vocabulary(options, say)
     if vocabulary is None:
         return 1
@@ -226,18 +335,12 @@ def run_new(args: argparse.Namespace, say: Say) -> int:
     if args.kind is not None and (problem := check_kind(args.kind)):
         problems.append(problem)
     if problems:
-        say(CheckError(problems).report(), error=True)
-        return 2
+        return _refused(problems, say)
     case = NewCase(id=args.case_id.strip(), kind=kind_of(args.kind or "exercise"),
                    title=args.title or "", alias=args.alias or "", source=args.source or "",
                    industry_detail=args.industry_detail or "", terms=labels)
-    asking = not args.no_input and (args.interactive or sys.stdin.isatty())
-    if asking:
-        try:
-            _ask(case, args, vocabulary, _Asker(say))
-        except (EOFError, KeyboardInterrupt):
-            say("\ncasebook new: stopped: nothing written", error=True)
-            return 2
+    if _asks(args) and not _asked(lambda: _ask(case, args, vocabulary, _Asker(say)), say):
+        return 2
     missing = [Problem("casebook new", 0, f"--{name}",
                        f"{BY_NAME[name].field} is required: give one of "
                        + ", ".join(t.label for t in vocabulary[name].terms))
@@ -247,20 +350,12 @@ def run_new(args: argparse.Namespace, say: Say) -> int:
         missing.append(Problem("casebook new", 0, "--source",
                                "a precedent must cite its source"))
     if missing:
-        say(CheckError(missing).report(), error=True)
+        return _refused(missing, say)
+    path = _create(options, options.path(options.cases_dir), f"{case.id}.md", CASE_SCHEMA,
+                   lambda ref: new_case_text(case, vocabulary, ref), say)
+    if path is None:
         return 2
-    folder = options.path(options.cases_dir)
-    path = folder / f"{case.id}.md"
-    schema_ref = os.path.relpath(options.path(CASE_SCHEMA), folder).replace(os.sep, "/")
-    folder.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(path, "x", encoding="utf-8", newline="\n") as out:
-            out.write(new_case_text(case, vocabulary, schema_ref))
-    except FileExistsError:  # made meanwhile
-        say(f"casebook new: {path.relative_to(options.root).as_posix()} already exists",
-            error=True)
-        return 2
-    if write_schema(options, vocabulary):
+    if write_schema(options, schema_texts(vocabulary)):
         say(f"wrote {CASE_SCHEMA} (completion in editors with the YAML language server)")
     shown = path.relative_to(options.root).as_posix()
     say(f"created {shown} (status: draft)")
@@ -350,15 +445,16 @@ def anonymization_proposals(options: BuildOptions) -> tuple[list, list[Problem]]
 
 
 def _alias_of(path: Path) -> str:
-    import yaml
-
-    from casebook.sources import split_front_matter
+    """The alias in a case file's front matter, read as the check reads it ("" if the check
+    refuses the front matter: anchors, duplicate keys, broken YAML)."""
+    from casebook.sources import load_yaml, split_front_matter
 
     try:
         raw, _, _ = split_front_matter(path.read_text(encoding="utf-8"))
-        alias = (yaml.safe_load(raw or "") or {}).get("alias")
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+    except (OSError, UnicodeDecodeError):
         return ""
+    data, _ = load_yaml(raw or "", path.name, [], first_line=2)
+    alias = data.get("alias") if isinstance(data, dict) else None
     return alias if isinstance(alias, str) else ""
 
 
@@ -431,14 +527,13 @@ def fix_anonymize(options: BuildOptions, say: Say, asking: bool) -> int:
 
 def run_fixes(args: argparse.Namespace, say: Say) -> bool:
     """Run the fixes asked for; False if the vocabulary cannot be read."""
-    from pipeline.cli import _options
-
-    options = _options(args)
+    options = from_arguments(args)
     vocabulary = _vocabulary(options, say)
     if vocabulary is None:
         return False
     if "normalize" in args.fix:
         count = fix_normalize(options, vocabulary, say)
+        count += refresh_schemas(options, say)
         say(f"normalize: {count} change{'s' if count != 1 else ''}")
     if "anonymize" in args.fix:
         asking = args.interactive or sys.stdin.isatty()

@@ -5,7 +5,9 @@
                                       # the Whoosh index and Pagefind's copies start meanwhile
     for page in pages: ...            # the site engine writes each page …
         build.page_written(path, html)    # … and hands it back as written
-    build.finish(site_dir)            # cases.json, Pagefind's bundle, the index written
+    build.finish(site_dir)            # cases.json, prep-data.js, the drills' JSON (and
+                                      # Moodle XML) through the output gate; Pagefind's
+                                      # bundle; the index written
     build.commit()                    # the index in place (once the site is)
 
 Every output reads the parsed library; nothing here re-reads a Markdown file. `prepare` raises
@@ -38,7 +40,7 @@ from casebook.moodle import moodle_files
 from casebook.pages import Cards, Page, case_page, guide_page, site_pages
 from casebook.practice import practice_files, practice_pages, practice_questions
 from casebook.prep import prep_index
-from casebook.prep_page import PREP_DATA
+from casebook.prep_data import prep_files
 from casebook.problems import CheckError, Problem, closest
 from casebook.related import DEFAULT_WEIGHTS, Related, RelatedFinder
 from casebook.urls import dest_path, page_url
@@ -174,17 +176,27 @@ class Build:
         return self.pages
 
     def schema_upkeep(self) -> list[Problem]:
-        """The editor's schema of a case kept current with the vocabulary: a site build
-        rewrites it, `casebook check` reports a stale one (pipeline/authoring.py)."""
-        from pipeline.authoring import stale_schema, write_schema
+        """The editor's schemas kept current: a site build rewrites them, `casebook check`
+        reports a stale one (pipeline/authoring.py). The curriculum's lists the published
+        cases and guides, so it is only made from a project without problems."""
+        from casebook.editor_schema import CURRICULUM_SCHEMA, schema_texts
+        from pipeline.authoring import cases_and_guides, stale_schema, write_schema
 
-        vocabulary = self.loaded.vocabulary
-        if vocabulary is None:
+        loaded = self.loaded
+        if loaded.vocabulary is None:
             return []
+        texts = schema_texts(loaded.vocabulary,
+                             *(() if loaded.problems else cases_and_guides(loaded)))
         if self.command == "check":
-            return stale_schema(self.options, vocabulary)
+            # A stale case schema means the vocabulary changed under it: an error. The
+            # curriculum's goes stale whenever a case is published or retitled; that is a
+            # warning, or every new case would fail `check` until the schema is rewritten.
+            stale = stale_schema(self.options, texts)
+            loaded.warnings += [f"{p.path}: {p.message}" for p in stale
+                                if p.path == CURRICULUM_SCHEMA]
+            return [p for p in stale if p.path != CURRICULUM_SCHEMA]
         if self.command in ("build", "serve"):
-            write_schema(self.options, vocabulary)
+            write_schema(self.options, texts)
         return []
 
     def preview(self) -> list[Page]:
@@ -336,7 +348,7 @@ class Build:
         messages = []
         # The drills' questions in parts, and as Moodle XML (casebook/practice.py, moodle.py):
         # from published cases only.
-        outputs = {CASES_JSON: self.cases_json(), PREP_DATA: self.prep_data()}
+        outputs = {CASES_JSON: self.cases_json(), **self.prep_data()}
         outputs |= practice_files(self.library, self.options.use_directory_urls, self._practice)
         if self.options.practice_moodle:
             outputs |= moodle_files(self.library, self._practice,
@@ -494,12 +506,10 @@ class Build:
             })
         return json.dumps(records, ensure_ascii=False, indent=1)
 
-    def prep_data(self) -> str:
-        """The /prep/ page's data: published cases and wall guides, as a script (it works
-        from file:// too, where a page cannot fetch a JSON file)."""
-        data = prep_index(self.library, self.options.use_directory_urls).to_data()
-        return "window.casebookPrepData = " + json.dumps(data, ensure_ascii=False,
-                                                        separators=(",", ":")) + ";\n"
+    def prep_data(self) -> dict[str, str]:
+        """The /prep/ page's data, by path: published cases and wall guides, as scripts in
+        parts loaded when a sheet needs them (casebook/prep_data.py)."""
+        return prep_files(prep_index(self.library, self.options.use_directory_urls))
 
 
 def _write_index(library: Library, index_dir: Path, documents: dict[str, dict],

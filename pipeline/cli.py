@@ -20,8 +20,8 @@ from pathlib import Path
 
 from casebook.facets import BROWSER_FILTERS, FILTERABLE
 from pipeline.authoring import add_commands, add_fix_options, proposal_lines, run_fixes
+from pipeline.options import CONFIG, from_arguments
 
-CONFIG = "mkdocs.yml"
 # Facets a search can be narrowed by, as --wall 見えない --industry E …
 FILTER_OPTIONS = FILTERABLE
 MODE_NOTES = {
@@ -115,26 +115,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help=f"the site's configuration (default: <root>/{CONFIG})")
 
 
-def _options(args: argparse.Namespace):
-    """The build options mkdocs.yml gives (defaults where the project has none)."""
-    from pipeline.options import BuildOptions, from_mkdocs_yml
-
-    root = Path(args.root)
-    config = Path(args.config_file) if args.config_file else root / CONFIG
-    if config.is_file():
-        return from_mkdocs_yml(config)
-    if args.config_file:
-        raise FileNotFoundError(f"no such file: {config}")
-    return BuildOptions(root=root.resolve())
-
-
 def _prepared(args: argparse.Namespace, *, drafts: bool | None = None,
               command: str = "check"):
     """A `Build` that has read and checked the project; None (problems printed) if it fails."""
     from casebook.problems import CheckError
     from pipeline.build import Build
 
-    options = _options(args)
+    options = from_arguments(args)
     if drafts is not None:
         options.drafts = drafts
     build = Build(options, command=command)
@@ -172,7 +159,7 @@ def run_check(args: argparse.Namespace) -> int:
 def _index_dir(args: argparse.Namespace) -> Path:
     if args.index:
         return Path(args.index)
-    options = _options(args)
+    options = from_arguments(args)
     return options.path(options.search_index_dir)
 
 
@@ -199,7 +186,7 @@ def _vocabulary(args: argparse.Namespace):
     from casebook.problems import CheckError
     from casebook.vocabulary import load_vocabulary
 
-    options = _options(args)
+    options = from_arguments(args)
     try:
         return load_vocabulary(options.path(options.taxonomy), display=options.taxonomy)
     except CheckError:

@@ -483,7 +483,7 @@ def _scan_texts(path: str, texts: list[PublishedText], source: str,
                 where += ", in a teaching note"
             problems.append(Problem(path, finding.line, "anonymization",
                                     f"{finding.label} '{finding.shown}' ({where})",
-                                    finding.text))
+                                    finding.text, kind=finding.kind, column=column))
     return problems
 
 
@@ -499,7 +499,7 @@ def _scan_vocabulary(vocabulary: Vocabulary, private_terms: tuple[str, ...]) -> 
                             allowed=vocabulary.allowed):
             problems.append(Problem(vocabulary.display, published.line, published.field,
                                     f"{finding.label} '{finding.shown}' ({finding.kind})",
-                                    finding.text))
+                                    finding.text, kind=finding.kind))
     return problems
 
 

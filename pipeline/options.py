@@ -8,6 +8,7 @@ the few site settings the build reads (docs_dir, site_dir, use_directory_urls, s
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import os
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ class BuildOptions:
     def trainer(self) -> bool:
         return self.edition == "trainer"
 
+
+CONFIG = "mkdocs.yml"  # the site's configuration, in the project folder
 
 PLUGIN_OPTIONS = ("cases_dir", "taxonomy", "private_terms", "drafts", "related_limit",
                   "related_weights", "search_index_dir", "search_pagefind",
@@ -130,11 +133,13 @@ def _plugin_options(plugins: object) -> dict | None:
 
 
 # What the plugin's config (plugins/config.py) accepts, so that `casebook check` refuses what
-# the build would: a check that passes must not be followed by a build that stops.
+# the build would: a check that passes must not be followed by a build that stops. The types
+# are read from BuildOptions' annotations (no third place to list an option in).
 _CHOICES = {"edition": ("learner", "trainer")}
-_TYPES = {"cases_dir": str, "taxonomy": str, "private_terms": str, "drafts": (bool, type(None)),
-          "related_limit": int, "related_weights": dict, "search_index_dir": str,
-          "search_pagefind": bool, "search_pagefind_part_pages": int, "practice_moodle": bool}
+_ANNOTATIONS = {"str": (str, "text"), "int": (int, "a whole number"),
+                "bool": (bool, "true or false"), "bool | None": ((bool, type(None)), "true or "
+                                                                 "false"),
+                "dict[str, float]": (dict, "a mapping")}
 
 
 def _option_problem(key: str, value: object) -> str | None:
@@ -142,18 +147,12 @@ def _option_problem(key: str, value: object) -> str | None:
         hint = closest(str(value).lower(), list(_CHOICES[key]))
         return (f"expected one of {', '.join(_CHOICES[key])}, got '{value}'"
                 + (f" — did you mean '{hint}'?" if hint else ""))
-    expected = _TYPES.get(key)
-    if expected is None:
-        return None
-    wrong = not isinstance(value, expected) or (expected is int and isinstance(value, bool))
-    if wrong:
-        return f"expected {_type_word(expected)}, got '{value}'"
+    annotation = next((str(f.type) for f in dataclasses.fields(BuildOptions) if f.name == key),
+                      None)
+    expected, word = _ANNOTATIONS.get(annotation, (object, ""))
+    if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+        return f"expected {word}, got '{value}'"
     return None
-
-
-def _type_word(expected: object) -> str:
-    return {str: "text", int: "a whole number", bool: "true or false", dict: "a mapping"}.get(
-        expected, "true or false")  # (bool, None): drafts
 
 
 def from_mkdocs_yml(path: Path) -> BuildOptions:
@@ -180,3 +179,15 @@ def from_mkdocs_yml(path: Path) -> BuildOptions:
         if key in data and key in known:
             values[key] = data[key]
     return BuildOptions(root=path.parent, **values)
+
+
+def from_arguments(args: argparse.Namespace) -> BuildOptions:
+    """The build options of a `casebook` command: its --root and -f/--config-file give the
+    mkdocs.yml to read (defaults where the project has none)."""
+    root = Path(args.root)
+    config = Path(args.config_file) if args.config_file else root / CONFIG
+    if config.is_file():
+        return from_mkdocs_yml(config)
+    if args.config_file:
+        raise FileNotFoundError(f"no such file: {config}")
+    return BuildOptions(root=root.resolve())

@@ -1,5 +1,7 @@
 """Full-text search over casebook's parsed cases (Whoosh + Sudachi). Only this package imports
-Whoosh; everything else calls these functions.
+Whoosh; everything else calls these functions. Also here: Pagefind's index of the built site
+(`search.pagefind`; the browser's queries are plugins/overrides/assets/casebook/search.js) and
+the clean-up after killed builds (`search.leftovers`, which the pipeline uses too).
 
     stats = build_index(library.cases, Path(".casebook-index"))
     with open_index(Path(".casebook-index"), library.vocabulary) as index:

@@ -178,15 +178,16 @@ def test_new_case_asks_offering_labels_and_descriptions(project: Project) -> Non
     assert casebook(project, "check").returncode == 0
 
 
-def test_new_case_asks_on_a_real_terminal(project: Project) -> None:
-    """No flag: the command sees a terminal (a pseudo-terminal) and asks."""
+def on_a_terminal(project: Project, args: list[str], answers: str) -> tuple[int, str]:
+    """Run `casebook …` with a pseudo-terminal as its input and output, typing `answers`;
+    its exit code and everything it printed."""
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline.cli", "new", "case", "ex-tty", "--root",
-         str(project.root)], stdin=terminal, stdout=terminal, stderr=terminal,
+        [sys.executable, "-m", "pipeline.cli", *args, "--root", str(project.root)],
+        stdin=terminal, stdout=terminal, stderr=terminal,
         env={**os.environ, "PYTHONIOENCODING": "utf-8"}, close_fds=True)
     os.close(terminal)
-    os.write(controller, ANSWERS.encode("utf-8"))
+    os.write(controller, answers.encode("utf-8"))
     seen = b""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -203,8 +204,13 @@ def test_new_case_asks_on_a_real_terminal(project: Project) -> None:
             break
     process.wait(timeout=60)
     os.close(controller)
-    text = seen.decode("utf-8", "replace")
-    assert process.returncode == 0, text
+    return process.returncode, seen.decode("utf-8", "replace")
+
+
+def test_new_case_asks_on_a_real_terminal(project: Project) -> None:
+    """No flag: the command sees a terminal (a pseudo-terminal) and asks."""
+    returncode, text = on_a_terminal(project, ["new", "case", "ex-tty"], ANSWERS)
+    assert returncode == 0, text
     assert "壁（番号か名前。複数はカンマで区切る・必須）" in text
     assert front_matter(project.root / "cases" / "ex-tty.md")["walls"] == ["付いてこない",
                                                                           "見えない"]
@@ -274,7 +280,7 @@ def test_schema_command_writes_it_and_check_reports_it_when_stale(project: Proje
     project.case()
     result = casebook(project, "schema")
     assert result.returncode == 0 and "wrote schemas/case.schema.json" in result.stdout
-    assert casebook(project, "schema").stdout.strip() == "up to date: schemas/case.schema.json"
+    assert "up to date: schemas/case.schema.json" in casebook(project, "schema").stdout
     taxonomy = project.root / "content" / "taxonomy.yml"
     taxonomy.write_text(taxonomy.read_text("utf-8").replace(
         "synonyms: [見えない壁, 見えていない]", "synonyms: [見えない壁, 見えていない, みえない]"),
@@ -520,6 +526,11 @@ def test_new_author_path_from_new_to_published(project: Project) -> None:
 
     path.write_text(path.read_text("utf-8").replace("status: draft", "status: published"),
                     "utf-8")
+    # The curriculum schema the build wrote lists the published cases: it is now stale.
+    check = casebook(project, "check")
+    assert check.returncode == 0, check.stderr
+    assert "warning: schemas/curriculum.schema.json: out of date" in check.stderr
+    assert "wrote schemas/curriculum.schema.json" in casebook(project, "schema").stdout
     assert casebook(project, "check").returncode == 0
     project.build()
     page = project.page("cases/ex-walk")
@@ -558,3 +569,104 @@ def test_fix_normalize_removes_a_term_listed_twice_under_two_spellings(project: 
     assert "fixed cases/a-parts.md:10: themes: removed 'デジタル化' (listed twice)" in result.stdout
     assert "fixed cases/a-parts.md:13: walls: removed '見えない壁' (listed twice)" in result.stdout
     assert "fixed cases/a-parts.md:13: walls: 'ついてこない' → '付いてこない'" in result.stdout
+
+
+def test_fix_normalize_edits_only_the_files_the_build_reads(project: Project) -> None:
+    """A hidden folder is not part of the site, and a link is reported, not followed: the fix
+    leaves both as they are, as the build does."""
+    fixed = project.write("cases/a-parts.md", MESSY)
+    hidden = project.write("cases/.hidden/h.md", MESSY)
+    outside = project.write("elsewhere/b-parts.md", MESSY.replace("a-parts", "b-parts"))
+    link = project.root / "cases" / "b-parts.md"
+    link.symlink_to(outside)
+    result = casebook(project, "check", "--fix", "normalize")
+    assert fixed.read_text(encoding="utf-8") == FIXED
+    assert hidden.read_text(encoding="utf-8") == MESSY
+    assert link.is_symlink() and outside.read_text(encoding="utf-8") == MESSY.replace(
+        "a-parts", "b-parts")
+    assert "normalize: 10 changes" in result.stdout
+    assert ".hidden" not in result.stdout + result.stderr
+    assert "b-parts.md:" not in result.stdout
+    assert "cases/b-parts.md: file: a symbolic link: copy the file in instead" in result.stderr
+
+
+def test_new_case_ignores_ids_of_files_the_build_does_not_read(project: Project) -> None:
+    project.write("cases/.hidden/ex-bakery.md", MESSY)
+    result = casebook(project, "new", "case", "ex-bakery", "--no-input", *REQUIRED)
+    assert result.returncode == 0, result.stderr
+    assert (project.root / "cases" / "ex-bakery.md").is_file()
+
+
+def test_fix_anonymize_takes_no_alias_from_front_matter_the_check_refuses(
+        project: Project) -> None:
+    """alias written twice: the check refuses it, so no replacement may use either value (plain
+    YAML took the last one and proposed the company's own name as its replacement)."""
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace(
+        "alias: A社", "alias: A社\nalias: 株式会社山田製作所").replace(
+        "目標年商を達成した。", "株式会社山田製作所の売上が伸びた。"), "utf-8")
+    result = casebook(project, "check", "--fix", "anonymize")
+    assert "alias: duplicate key 'alias' (first on line 4): keep one" in result.stderr
+    assert "→「株式会社山田製作所」" not in result.stderr
+    assert "no safe replacement, rewrite by hand: cases/a-parts.md:" in result.stderr
+    assert "'株式会社山田製作所'" in result.stderr
+
+
+def test_anonymisation_findings_carry_their_kind_and_column_for_the_fixes(
+        project: Project) -> None:
+    """--fix anonymize reads the finding's kind and column from the problem's fields, not from
+    its message: reworded messages still get their proposals."""
+    import dataclasses
+
+    from casebook.fixes import proposal_for
+    from pipeline.load import load
+    from pipeline.options import BuildOptions
+
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("目標年商を達成した。",
+                                                    "その後、" + IDENTIFYING), "utf-8")
+    problems = [p for p in load(BuildOptions(project.root), drafts=True, search=False).problems
+                if p.field == "anonymization"]
+    lines = path.read_text("utf-8").split("\n")
+    found = {p.kind: p for p in problems}
+    assert set(found) >= {"person", "phone", "date"}, problems
+    for problem in problems:  # the column is where the text is written in the file
+        line = lines[problem.line - 1]
+        assert line[problem.column - 1:].startswith(problem.value), (problem, line)
+    reworded = [dataclasses.replace(p, message="言い回しを変えた") for p in problems]
+    proposals = {p.kind: p for p in filter(None, (proposal_for(p, {}) for p in reworded))}
+    assert proposals["phone"].describe() == "cases/a-parts.md:34: 「048-123-4567」→ 削除"
+    assert proposals["date"].column == found["date"].column
+    assert proposals["person"].replacement == "社長"
+
+
+def test_a_head_count_in_a_case_file_is_its_band_and_fix_writes_the_band(
+        project: Project) -> None:
+    """employees: 30名 once failed the check with "did you mean '301+'?"; it is the band 21-50,
+    like any other spelling, and --fix normalize writes the band's label."""
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("employees: 21-50", "employees: ３０名"),
+                    "utf-8")
+    assert "employees: ３０名" in path.read_text("utf-8")
+    check = casebook(project, "check")
+    assert check.returncode == 0, check.stderr
+    fixed = casebook(project, "check", "--fix", "normalize")
+    assert "fixed cases/a-parts.md:8: employees: '３０名' → '21-50'" in fixed.stdout
+    assert front_matter(path)["employees"] == "21-50"
+
+
+def test_a_head_count_straddling_two_bands_is_an_error_naming_the_value(
+        project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("employees: 21-50", "employees: 20〜30人"),
+                    "utf-8")
+    check = casebook(project, "check")
+    assert check.returncode == 1
+    assert "cases/a-parts.md:8: employees: unknown employees '20〜30人'" in check.stderr
+
+
+def test_new_case_takes_a_head_count_for_employees(project: Project) -> None:
+    result = casebook(project, "new", "case", "ex-bakery", "--no-input", "--employees", "30名",
+                      *REQUIRED)
+    assert result.returncode == 0, result.stderr
+    assert front_matter(project.root / "cases" / "ex-bakery.md")["employees"] == "21-50"

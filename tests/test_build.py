@@ -10,14 +10,16 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from search import leftovers
 from search.index import open_index
-from search.pagefind import PagefindError, spell
+from search.pagefind import COPY_PREFIX, PagefindError, spell
 from tests.conftest import MKDOCS_YML, Project
 
 
@@ -149,6 +151,28 @@ def test_a_term_with_a_guide_has_one_page_the_guide(project: Project) -> None:
     assert "「見えない」の解説と事例は 見えない壁 にあります。" in text_of(moved)
     # the wall overview links the wall to that address
     assert 'href="mienai/">見えない</a>' in project.page("walls")
+
+
+def test_the_sitemap_lists_real_pages_and_no_forwarding_addresses(project: Project) -> None:
+    project.write("mkdocs.yml", "site_url: https://example.org/book/\n"
+                  + MKDOCS_YML.format(pagefind="false"))
+    project.case()
+    project.write("content/method/mienai.md",
+                  "---\nexplains: {wall: 見えない}\n---\n# 見えない壁\n\n"
+                  "[見えない]{wall=見えない}壁とは。\n")
+    site = project.build()
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    for name, data in (("sitemap.xml", (site / "sitemap.xml").read_bytes()),
+                       ("sitemap.xml.gz", gzip.decompress((site / "sitemap.xml.gz").read_bytes()))):
+        listed = {loc.text.removeprefix("https://example.org/book/") for loc in
+                  ElementTree.fromstring(data).iterfind("s:url/s:loc", namespace)}
+        # The guide and the case are listed; the wall's old address only forwards to the guide.
+        assert {"method/mienai/", "cases/a-parts/", "walls/"} <= listed, (name, listed)
+        assert "walls/mienai/" not in listed, name
+        forwarders = [u for u in listed if 'http-equiv="refresh"' in
+                      (site / u / "index.html").read_text("utf-8")]
+        assert forwarders == [], (name, forwarders)
+    assert 'http-equiv="refresh"' in project.page("walls/mienai")  # the forwarder still works
 
 
 def test_a_guide_explaining_several_terms_lists_each_case_once(project: Project) -> None:
@@ -288,12 +312,30 @@ def test_a_pagefind_failure_in_its_process_fails_the_build_and_leaves_no_copies(
 
     project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true"))
     project.case()
-    copies = set(Path(tempfile.gettempdir()).glob("casebook-pagefind-*"))
+    # This build's own temporary folder: other builds on the machine make copies in the
+    # shared one, and they are not this build's leftovers.
+    scratch = project.root.parent / "tmp"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # gettempdir() caches its answer
+    made = scratch / "copies-made"
+    make = leftovers.make
+
+    def make_and_note(parent, prefix, owner=None):  # a file, seen from the forked process too
+        folder = make(parent, prefix, owner)
+        with made.open("a", encoding="utf-8") as note:
+            note.write(f"{folder}\n")
+        return folder
+
+    monkeypatch.setattr(leftovers, "make", make_and_note)
     monkeypatch.setattr("search.pagefind.extended_binary", missing)  # in the forked process too
     with pytest.raises(Abort):
         project.build()
     assert "casebook: search index: Pagefind's binary is missing" in caplog.text
-    assert set(Path(tempfile.gettempdir()).glob("casebook-pagefind-*")) == copies
+    # The copies were made in this build's folder, and are gone.
+    noted = made.read_text("utf-8").split()
+    assert any(Path(f).name.startswith(COPY_PREFIX) for f in noted), noted
+    assert sorted(p.name for p in scratch.iterdir()) == ["copies-made"]
 
 
 def test_sudachi_cuts_each_published_text_once_per_build(project: Project, monkeypatch) -> None:

@@ -594,3 +594,12 @@ def test_an_html_comment_is_a_problem_not_hidden_text(project, capsys, written):
     assert code == 1
     assert (f"cases/a-parts.md:{line_of(path, '<!--')}: text: an HTML comment is shown to every "
             "reader as text") in report, report
+
+
+def test_every_plugin_option_has_a_type_casebook_check_knows():
+    import dataclasses
+
+    from pipeline.options import _ANNOTATIONS, PLUGIN_OPTIONS, BuildOptions
+
+    types = {f.name: str(f.type) for f in dataclasses.fields(BuildOptions)}
+    assert not [key for key in PLUGIN_OPTIONS if types[key] not in _ANNOTATIONS]

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 from pipeline.cli import main
@@ -115,6 +116,14 @@ def test_a_head_count_and_other_spellings_are_understood(capsys) -> None:
     assert "同じ都道府県: 新潟県" in sheet["cases"][0]["reasons"]
 
 
+@pytest.mark.parametrize("employees", ["30名", "３０名", "約30人", "21〜50人"])
+def test_a_head_count_in_names_or_a_range_is_its_band_not_the_closest_label(
+        capsys, employees: str) -> None:
+    """「30名」 once failed with "did you mean '301+'?" while the search box understood it."""
+    sheet = prep_json(capsys, "--employees", employees, "--industry", "I")
+    assert sheet["profile"]["employees"] == "21-50"
+
+
 def test_unknown_values_are_all_named_with_the_closest_and_exit_2(capsys) -> None:
     code, out, err = run(capsys, "prep", "--root", str(REPO), "--theme", "ＤＸＸ",
                          "--wall", "見えな", "--employees", "たくさん", "相談")
@@ -198,14 +207,34 @@ def _prep_data(site: Path) -> dict:
     return json.loads(match.group(1))
 
 
+def _prep_parts(site: Path, kind: str) -> dict[str, object]:
+    """The parts of the page's data the browser loads for a sheet (`pairs` or `cases`)."""
+    parts = {}
+    for path in sorted((site / "assets/casebook/prep").glob(f"{kind}-*.js")):
+        match = re.fullmatch(r'casebookPrepPart\("([\w-]+)",(.*)\);\n',
+                             path.read_text("utf-8"), re.S)
+        assert match and match.group(1) == path.stem, path
+        parts[path.stem] = json.loads(match.group(2))
+    return parts
+
+
 def test_drafts_are_neither_ranked_nor_in_the_page_data(project: Project, capsys) -> None:
     project.case("a-parts")
-    project.case("z-draft", alias="Z社", status="draft", title="下書きの卸売の事例",
-                 industry="卸売")
+    draft = project.case("z-draft", alias="Z社", status="draft", title="下書きの卸売の事例",
+                         industry="卸売")
+    draft.write_text(draft.read_text("utf-8").replace(
+        "- 改革を進めると", "- 鰻鰹の仕入れが滞った。\n- 改革を進めると"), "utf-8")
     site = project.build()
-    data = _prep_data(site)
-    assert [c["id"] for c in data["cases"]] == ["a-parts"]
-    assert "下書き" not in (site / "assets/casebook/prep-data.js").read_text("utf-8")
+    assert _prep_data(site)["count"] == 1
+    cases = _prep_parts(site, "cases")
+    assert [c[0] for part in cases.values() for c in part] == ["a-parts"]
+    # The draft's own words are in no part, not even as character pairs.
+    pairs = _prep_parts(site, "pairs")
+    keys = {key for part in pairs.values() for key in part}
+    assert "場当" in keys and not keys & {"鰻鰹", "鰹の", "鰻"}
+    for path in [site / "assets/casebook/prep-data.js",
+                 *(site / "assets/casebook/prep").iterdir()]:
+        assert "下書き" not in path.read_text("utf-8"), path
     sheet = prep_json(capsys, "--industry", "卸売", "--wall", "見えない", root=project.root)
     assert [c["id"] for c in sheet["cases"]] == ["a-parts"]
 
@@ -265,3 +294,61 @@ def test_links_are_full_addresses_when_the_site_url_is_known(capsys, monkeypatch
     code, out, _ = run(capsys, "prep", "--root", str(REPO), "--markdown", "--industry", "卸売",
                        REQUEST)
     assert "(https://example.org/handbook/cases/ex-food-wholesale-dx/)" in out
+
+
+def test_the_pair_parts_say_exactly_which_cases_hold_each_pair(monkeypatch) -> None:
+    """What prep.js reads instead of the texts: for every pair (and every text's last
+    character), the cases whose 当初の相談 or 設定された課題 hold it, in the part its first
+    character picks; a one-character request finds every case holding that character."""
+    from casebook.prep import prep_index
+    from casebook.prep_data import read_numbers
+    from pipeline.load import load_library
+    from pipeline.options import BuildOptions
+
+    monkeypatch.setattr("casebook.prep_data.PAIR_PART_BYTES", 1000)
+    from casebook.prep_data import prep_files
+
+    index = prep_index(load_library(BuildOptions(REPO)))
+    files = prep_files(index)
+    data = json.loads(re.fullmatch(r"window\.casebookPrepData = (.*);\n",
+                                   files["assets/casebook/prep-data.js"], re.S).group(1))
+    count = data["parts"]["pairs"]
+    assert count >= 8 and data["count"] == len(index.cases) >= 11
+    parts = {}
+    for text in files.values():
+        match = re.fullmatch(r'casebookPrepPart\("(pairs-\d+)",(.*)\);\n', text, re.S)
+        if match:
+            parts[match.group(1)] = json.loads(match.group(2))
+    assert len(parts) == count
+
+    def held(key: str) -> dict[int, int]:
+        numbers = read_numbers(parts[f"pairs-{ord(key[0]) % count}"].get(key, ""))
+        found, previous = {}, -1
+        for number in numbers:
+            previous += number // 3 + 1
+            found[previous] = number % 3 + 1
+        return found
+
+    def truth(key: str, text: str) -> bool:
+        return key in text if len(key) == 2 else text.endswith(key)
+
+    keys = {key for part in parts.values() for key in part}
+    texts = [t for c in index.cases for t in (c.request, c.challenge) if t]
+    assert keys == ({t[i:i + 2] for t in texts for i in range(len(t) - 1)}
+                    | {t[-1] for t in texts})
+    for key in keys:
+        assert [n for n, part in parts.items() if key in part] == [
+            f"pairs-{ord(key[0]) % count}"], key
+        expected = {order: (1 if truth(key, c.request) else 0) | (2 if truth(key, c.challenge)
+                                                                   else 0)
+                    for order, c in enumerate(index.cases)
+                    if truth(key, c.request) or truth(key, c.challenge)}
+        assert held(key) == expected, key
+    # Every pair of every text is there, and one character is found wherever it occurs.
+    for order, case in enumerate(index.cases):
+        for text, bit in ((case.request, 1), (case.challenge, 2)):
+            for i in range(len(text) - 1):
+                assert held(text[i:i + 2]).get(order, 0) & bit, (case.id, text[i:i + 2])
+            for char in set(text):
+                part = parts[f"pairs-{ord(char) % count}"]
+                assert any(held(k).get(order, 0) & bit for k in part if k[0] == char), char

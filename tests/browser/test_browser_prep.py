@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -125,6 +126,12 @@ MORE_PROFILES = [
 
 def test_page_and_cli_give_the_same_top_five_for_every_judged_profile(desktop, capsys) -> None:
     """One ranking: prep.js in the page and casebook/prep.py in the CLI agree, score for score."""
+    differences = page_and_cli(desktop, capsys)
+    assert not differences, "\n".join(differences)
+
+
+def page_and_cli(desktop, capsys) -> list[str]:
+    """Every profile whose top five differ between the page and the CLI."""
     differences = []
     for profile in [*judged(), *MORE_PROFILES]:
         assert main(["prep", "--root", str(REPO), "--json", *profile_args(profile)]) == 0
@@ -138,7 +145,49 @@ def test_page_and_cli_give_the_same_top_five_for_every_judged_profile(desktop, c
         page = shown_cases(desktop.page)
         if page != cli:
             differences.append(f"{profile['name']}: page {page} ≠ CLI {cli}")
-    assert not differences, "\n".join(differences)
+    return differences
+
+
+@pytest.fixture(scope="module")
+def small_parts(tmp_path_factory) -> Iterator[tuple[Path, str]]:
+    """The repository's site with its /prep/ data cut into many small parts, as a large site's
+    is: pair parts of a few hundred bytes, two cases a case part."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    out = tmp_path_factory.mktemp("small-parts")
+    config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(out / "site"))
+    config.plugins["casebook"].config.search_index_dir = str(out / "whoosh-index")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("casebook.prep_data.PAIR_PART_BYTES", 300)
+        patch.setattr("casebook.prep_data.CASE_PART_SIZE", 2)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
+    for url in serve(out / "site"):
+        yield out / "site", url
+
+
+def test_a_sheet_loads_only_the_parts_it_needs_and_ranks_as_the_cli(browser, small_parts,
+                                                                     capsys) -> None:
+    site, url = small_parts
+    parts = {p.stem for p in (site / "assets/casebook/prep").glob("*.js")}
+    pairs = {p for p in parts if p.startswith("pairs-")}
+    assert len(pairs) >= 32 and len(parts - pairs) >= 6, sorted(parts)
+    for visit in _visit(browser, url, DESKTOP):
+        visit.go("prep/?" + urlencode({"industry": "卸売", "theme": "DX", "text": REQUEST}))
+        assert shown_cases(visit.page)[0][0] == "ex-food-wholesale-dx"
+        version = visit.page.evaluate("window.casebookPrepData.parts.version")
+        loaded = {u.rsplit("/", 1)[-1].removesuffix(f".js?v={version}") for u in visit.requests
+                  if "/assets/casebook/prep/" in u}
+        # The request's pairs start with at most 20 different characters; the top five
+        # cases lie in at most five case parts.
+        assert 1 <= len(loaded & pairs) <= 20, sorted(loaded)
+        assert 1 <= len(loaded - pairs) <= 5, sorted(loaded)
+        differences = page_and_cli(visit, capsys)
+        assert not differences, "\n".join(differences)
 
 
 @pytest.fixture(scope="module")
@@ -169,3 +218,13 @@ def test_case_text_and_the_request_reach_the_sheet_as_text_only(browser, hostile
         assert page.evaluate("() => window.cbHacked") is None
         assert page.evaluate("() => document.querySelectorAll('#cb-prep-sheet img, "
                              "#cb-prep-sheet script, #cb-prep-sheet b').length") == 0
+
+
+def test_a_part_that_cannot_be_loaded_is_said_on_the_sheet(browser, site_url) -> None:
+    for visit in _visit(browser, site_url, DESKTOP):
+        page = visit.page
+        page.route(re.compile(r"/assets/casebook/prep/pairs-\d+\.js"), lambda r: r.abort())
+        visit.go("prep/?" + urlencode({"industry": "卸売", "text": REQUEST}))
+        alert = page.wait_for_selector("#cb-prep-sheet [role=alert]")
+        assert "準備シートのデータを読み込めませんでした" in alert.inner_text()
+        assert page.query_selector_all("#cb-prep-sheet li[data-case-id]") == []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from search.pagefind import spell
+from search.pagefind import GAP, MARKER, bigram_words, spell
 from tests.browser.conftest import Visit
 from tests.conftest import REPO
 
@@ -132,6 +132,49 @@ def test_query_spelling_in_the_page_matches_the_index(desktop: Visit) -> None:
         "samples => samples.map(s => window.casebookSearch.spellText(s))", SAMPLES)
     # Pagefind splits on whitespace, so only the words have to agree.
     assert [s.split() for s in in_browser] == [spell(s).split() for s in SAMPLES]
+
+
+# Kanji, kana (hira-, kata-, half-width), mixed with letters and digits, full-width letters
+# and spaces, a lone character, characters outside the BMP, the spelling's own letters.
+QUERIES = [
+    "資金繰り", "ついてこない", "カタカナ", "ｶﾀｶﾅ", "付いてこない壁", "A社の後継者", "ＤＸ推進",
+    "ＤＸ", "DX", "2023年4月", "社", "々", "資金　繰り", "  資金繰り   付いて来ない ",
+    "𠮷野家", "ローカルベンチマーク（ロカベン）", f"売{MARKER}上{GAP}高", "", "   ",
+]
+
+
+def index_words_of_query(query: str) -> list[str]:
+    """What a query must be spelt as, from the index's own spelling (search/pagefind.py): a run
+    of kanji and kana as the bigram words spell() indexes it with, less the run's last word
+    (its character and "no next character", which a query word ending there must not need);
+    a lone character as the start every bigram from it shares (Pagefind matches prefixes)."""
+    words, run = [], []
+    for word in spell(query).split():
+        if word == GAP:
+            continue
+        if not word.startswith(MARKER):
+            words.append(word)
+            continue
+        run.append(word)
+        if word == bigram_words(chr(int(word[1:5], 36)))[0]:  # ends the run
+            words += [run[0][:5]] if len(run) == 1 else run[:-1]
+            run = []
+    assert not run, (query, run)
+    return words
+
+
+def test_query_words_in_the_page_are_the_index_words_python_writes(desktop: Visit) -> None:
+    """search.js's spellQuery against search/pagefind.py's spell: what the box asks Pagefind
+    for is made of the words the index holds for the same text."""
+    desktop.go()
+    in_browser = desktop.page.evaluate(
+        "queries => queries.map(q => window.casebookSearch.spellQuery(q))", QUERIES)
+    differences = [f"{q!r}: page {b.split()} ≠ index {index_words_of_query(q)}"
+                   for q, b in zip(QUERIES, in_browser, strict=True)
+                   if b.split() != index_words_of_query(q)]
+    assert not differences, "\n".join(differences)
+    assert index_words_of_query("資金繰り") == bigram_words("資金繰り")[:-1]
+    assert index_words_of_query("社") == [bigram_words("社")[0][:5]]
 
 
 def test_every_filter_shows_before_typing_and_narrows_alone(phone: Visit) -> None:

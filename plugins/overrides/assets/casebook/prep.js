@@ -1,10 +1,15 @@
 /* Casebook /prep/ (相談の準備): the prep sheet for a new client, made in the browser.
  *
  * The profile is read from the page's address (the form submits to the page itself, so a sheet
- * can be bookmarked or sent); the data is the pipeline's assets/casebook/prep-data.js
- * (published cases, wall guides, vocabulary, weights). The ranking is casebook/prep.py's
- * rank() and likely_walls(), step for step: change both together (tests/browser/test_browser_prep.py
- * compares them). Everything is written with textContent: no text becomes markup. */
+ * can be bookmarked or sent). The data is the pipeline's (casebook/prep_data.py):
+ * assets/casebook/prep-data.js on opening the page (vocabulary, wall guides, weights and each
+ * case's facets as numbers), then, for a sheet, only the parts it needs — the pair parts
+ * holding the request's character pairs (which cases' texts hold each pair), and the case
+ * parts with the display text of the top hits. Parts are scripts calling
+ * window.casebookPrepPart, so the page works from file:// too. The ranking is
+ * casebook/prep.py's rank() and likely_walls(), step for step: change both together
+ * (tests/browser/test_browser_prep.py compares them). Everything is written with textContent:
+ * no text becomes markup. */
 (() => {
   "use strict";
 
@@ -13,10 +18,82 @@
   const form = document.getElementById("cb-prep-form");
   if (!DATA || !sheet || !form) return;
   const ROOT = sheet.dataset.root || "";
+  const PARTS = DATA.parts;
   const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
   const VOCAB_PUNCT = /[\s,，、・･/／()（）]+/gu;
+  const IN_REQUEST = 1;
+  const IN_CHALLENGE = 2;
 
-  // --- text (casebook/prep.py: normalized, grams, rounded) ------------------------------
+  // --- the parts (casebook/prep_data.py) -------------------------------------------------
+
+  const loaded = new Map();
+  const loading = new Map();
+  window.casebookPrepPart = (name, data) => { loaded.set(name, data); };
+
+  /** A part of the data, loaded once by a script element (which file:// allows). */
+  function part(name) {
+    if (loaded.has(name)) return Promise.resolve(loaded.get(name));
+    if (!loading.has(name)) {
+      loading.set(name, new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = `${ROOT}${PARTS.dir}/${name}.js?v=${PARTS.version}`;
+        script.onload = () => (loaded.has(name) ? resolve(loaded.get(name))
+          : reject(new Error(`${script.src} did not hold ${name}`)));
+        script.onerror = () => {
+          loading.delete(name);
+          reject(new Error(`${script.src} could not be loaded`));
+        };
+        document.head.append(script);
+      }));
+    }
+    return loading.get(name);
+  }
+
+  const pairPart = (key) => key.codePointAt(0) % PARTS.pairs;
+  const DIGIT = new Map();
+  Array.from(PARTS.terminal).forEach((c, i) => DIGIT.set(c, i));
+  Array.from(PARTS.more).forEach((c, i) => DIGIT.set(c, -1 - i));
+
+  /** A key's cases: their places in the index (ascending) and where the key occurs (bits). */
+  function decode(text) {
+    const orders = [];
+    const wheres = [];
+    let value = 0;
+    let previous = -1;
+    for (let i = 0; i < text.length; i++) {
+      const digit = DIGIT.get(text[i]);
+      if (digit < 0) {
+        value = value * 32 + (-1 - digit);
+        continue;
+      }
+      value = value * 32 + digit;
+      const order = previous + 1 + Math.floor(value / 3);
+      orders.push(order);
+      wheres.push(value % 3 + 1);
+      previous = order;
+      value = 0;
+    }
+    return { orders, wheres };
+  }
+
+  /** The cases whose texts hold `gram`: a pair, or one character (a pair starting with it,
+   * or the text's last character). Its part must be loaded. */
+  function postings(gram) {
+    const keys = loaded.get(`pairs-${pairPart(gram)}`);
+    if (Array.from(gram).length > 1) {
+      return Object.hasOwn(keys, gram) ? decode(keys[gram]) : { orders: [], wheres: [] };
+    }
+    const merged = new Map();
+    for (const [key, text] of Object.entries(keys)) {
+      if (!key.startsWith(gram)) continue;
+      const found = decode(text);
+      found.orders.forEach((order, i) => merged.set(order, (merged.get(order) || 0) | found.wheres[i]));
+    }
+    const orders = Array.from(merged.keys()).sort((a, b) => a - b);
+    return { orders, wheres: orders.map((order) => merged.get(order)) };
+  }
+
+  // --- text (casebook/prep.py: normalized, grams, rounded, _Query) ----------------------
 
   function normalized(text) {
     const chars = [];
@@ -49,16 +126,50 @@
       this.chars = chars;
       this.where = where;
       this.grams = chars.length ? grams(chars) : [];
-      const total = DATA.cases.length;
-      this.weights = this.grams.map((gram) => {
-        let found = 0;
-        for (const c of DATA.cases) {
-          if (c.request.includes(gram) || c.challenge.includes(gram)) found += 1;
-        }
-        return Math.log((total + 1) / (found + 0.5));
-      });
+    }
+
+    /** Load the parts of the request's pairs; weigh each pair by its rarity over the cases. */
+    async load() {
+      const parts = new Set(this.grams.map(pairPart));
+      await Promise.all(Array.from(parts, (n) => part(`pairs-${n}`)));
+      this.postings = this.grams.map(postings);
+      const total = DATA.count;
+      this.weights = this.postings.map((p) => Math.log((total + 1) / (p.orders.length + 0.5)));
       this.total = 0;
       for (const weight of this.weights) this.total += weight;
+      return this;
+    }
+
+    /** Per case, the weight of the request's pairs its 当初の相談 and 設定された課題 hold:
+     * added pair by pair in the request's order, as prep.py adds them. */
+    shared() {
+      const request = new Float64Array(DATA.count);
+      const challenge = new Float64Array(DATA.count);
+      this.postings.forEach(({ orders, wheres }, i) => {
+        const weight = this.weights[i];
+        for (let j = 0; j < orders.length; j++) {
+          if (wheres[j] & IN_REQUEST) request[orders[j]] += weight;
+          if (wheres[j] & IN_CHALLENGE) challenge[orders[j]] += weight;
+        }
+      });
+      return { request, challenge };
+    }
+
+    /** Does case `order`'s text (`bit`) hold `gram`? */
+    holds(order, bit) {
+      const index = new Map(this.grams.map((gram, i) => [gram, i]));
+      return (gram) => {
+        const { orders, wheres } = this.postings[index.get(gram)];
+        let low = 0;
+        let high = orders.length - 1;
+        while (low <= high) {
+          const middle = (low + high) >> 1;
+          if (orders[middle] === order) return (wheres[middle] & bit) !== 0;
+          if (orders[middle] < order) low = middle + 1;
+          else high = middle - 1;
+        }
+        return false;
+      };
     }
 
     similarity(target) {
@@ -70,12 +181,13 @@
       return shared / this.total;
     }
 
-    runs(target) {
+    /** Up to two longest stretches of the request (as written) whose pairs `has` holds. */
+    runs(has) {
       const chars = this.chars;
       const found = [];
       let start = -1;
       for (let i = 0; i + 1 < chars.length; i++) {
-        if (target.includes(chars[i] + chars[i + 1])) {
+        if (has(chars[i] + chars[i + 1])) {
           if (start < 0) start = i;
         } else if (start >= 0) {
           found.push([start, i + 1]);
@@ -90,9 +202,9 @@
     }
   }
 
-  function textReason(label, query, target, similarity) {
+  function textReason(label, query, has, similarity) {
     if (similarity < DATA.limits.textReason) return null;
-    const runs = query.runs(target);
+    const runs = query.runs(has);
     if (!runs.length) return null;
     return `${label}が似ている: ` + runs.map((r) => `「${r}」`).join("");
   }
@@ -102,6 +214,7 @@
   const terms = {};
   for (const [facet, spec] of Object.entries(DATA.vocabulary)) {
     terms[facet] = { label: spec.label, list: spec.terms, byKey: new Map() };
+    spec.terms.forEach((term, index) => { term.index = index; }); // as the cases' facets count
     for (const term of spec.terms) {
       for (const name of term.names) {
         if (!terms[facet].byKey.has(name)) terms[facet].byKey.set(name, term);
@@ -111,16 +224,38 @@
   const lookup = (facet, value) => terms[facet].byKey.get(vocabularyKey(value)) ||
     (facet === "employees" ? employeesBand(value) : null);
 
-  /** The band of a head count written as a number: 30, 30人 → 21-50 (prep.py: _employees_band). */
+  // The head count grammar of casebook/headcount.py (HEAD_COUNT; tests/test_headcount.py
+  // holds the table both are checked against). A head count is a range; its band holds all of it.
+  const HEAD_COUNT = new RegExp(
+    String.raw`(?:(?:従業員|社員|職員|スタッフ)数?\s*)?(?:(?:約|およそ|ほぼ)\s*)?([0-9]+)` +
+    String.raw`(?:\s*[-〜~]\s*([0-9]+))?(?:\s*(人|名))?(?:\s*(以上|以下|未満|\+))?` +
+    String.raw`(?:規模|程度|ほど|くらい|ぐらい|前後)?`, "u");
+
+  const WHOLE_COUNT = new RegExp(`^(?:${HEAD_COUNT.source})$`, "u");
+
+  /** The head counts a match stands for, [lowest, highest] (headcount.py: _range). */
+  function countRange(match) {
+    if (match[1].length > 9 || (match[2] || "").length > 9) return [1, 0];  // no business
+    let low = Number(match[1]);
+    let high = match[2] ? Number(match[2]) : low;
+    if (match[4] === "以上" || match[4] === "+") high = Infinity;
+    else if (match[4] === "以下") low = 1;
+    else if (match[4] === "未満") [low, high] = [1, high - 1];
+    return [low, high];
+  }
+
+  /** The band of a head count as a field value: 30, 30名, 約30人, 21〜50人 → 21-50. Band
+   * labels are read by the same grammar ("21-50", "301+", "1-20人"). */
   function employeesBand(value) {
-    const match = /^(\d+)\s*人?$/u.exec(value.normalize("NFKC").trim());
+    const match = WHOLE_COUNT.exec(value.normalize("NFKC").trim());
     if (!match) return null;
-    const count = Number(match[1]);
+    const [low, high] = countRange(match);
+    if (low > high) return null;
     for (const term of terms.employees.list) {
-      const label = term.label;
-      const [low, high] = label.replace(/\+$/, "").split("-");
-      if (/^\d+$/.test(low) && count >= Number(low) && (high ? count <= Number(high)
-        : label.endsWith("+"))) return term;
+      const band = WHOLE_COUNT.exec(term.label.normalize("NFKC").trim());
+      if (!band) continue;
+      const [bandLow, bandHigh] = countRange(band);
+      if (bandLow <= low && high <= bandHigh) return term;
     }
     return null;
   }
@@ -155,75 +290,100 @@
 
   // --- ranking (casebook/prep.py: rank) ---------------------------------------------------
 
-  function rank(profile, limit) {
+  /** Case `order`'s score from its facets; its reasons into `reasons` if given. */
+  function facetScore(profile, order, reasons) {
     const W = DATA.weights;
-    const query = new Query(profile.text);
-    const position = new Map(terms.employees.list.map((t, i) => [t.slug, i]));
-    const bySlug = (facet, slug) => terms[facet].list.find((t) => t.slug === slug);
+    const F = DATA.facets;
+    const say = (text) => { if (reasons) reasons.push(text); };
+    let score = 0;
+    if (profile.industry && F.industry[order] === profile.industry.index) {
+      score += W.industry;
+      say(`同じ業種: ${profile.industry.label}`);
+    }
+    const employees = F.employees[order];
+    if (profile.employees && employees >= 0) {
+      const gap = Math.abs(employees - profile.employees.index);
+      if (gap === 0) {
+        score += W.employees;
+        say(`同じ従業員規模: ${profile.employees.label}`);
+      } else if (gap === 1) {
+        score += W.employees_near;
+        say(`近い従業員規模: ${terms.employees.list[employees].label}`);
+      }
+    }
+    const prefecture = F.prefecture[order];
+    if (profile.prefecture && prefecture >= 0) {
+      if (prefecture === profile.prefecture.index) {
+        score += W.prefecture;
+        say(`同じ都道府県: ${profile.prefecture.label}`);
+      } else {
+        const region = terms.prefecture.list[prefecture].group;
+        if (region && region === profile.prefecture.group) {
+          score += W.region;
+          say(`同じ地方: ${region}`);
+        }
+      }
+    }
+    for (const theme of profile.themes) {
+      if (F.theme[order].includes(theme.index)) {
+        score += W.theme;
+        say(`相談テーマが同じ: ${theme.label}`);
+      }
+    }
+    for (const wall of profile.walls) {
+      if (F.wall[order].includes(wall.index)) {
+        score += W.wall;
+        say(`想定している壁がある: ${wall.label}`);
+      }
+    }
+    return score;
+  }
+
+  /** A case's display text, from its case part (loaded). */
+  function caseOf(order) {
+    const [id, alias, title, kind, url, summary, change, questions] =
+      loaded.get(`cases-${Math.floor(order / PARTS.cases)}`)[order % PARTS.cases];
+    const walls = DATA.facets.wall[order].map((i) => terms.wall.list[i].slug);
+    return { id, alias, title, kind, url, summary, change, questions, walls };
+  }
+
+  async function rank(profile, limit) {
+    const W = DATA.weights;
+    const query = await new Query(profile.text).load();
+    const shared = query.shared();
     const hits = [];
-    DATA.cases.forEach((c, order) => {
-      let score = 0;
-      const reasons = [];
-      if (profile.industry && c.industry === profile.industry.slug) {
-        score += W.industry;
-        reasons.push(`同じ業種: ${profile.industry.label}`);
-      }
-      if (profile.employees && c.employees) {
-        const gap = Math.abs(position.get(c.employees) - position.get(profile.employees.slug));
-        if (gap === 0) {
-          score += W.employees;
-          reasons.push(`同じ従業員規模: ${profile.employees.label}`);
-        } else if (gap === 1) {
-          score += W.employees_near;
-          reasons.push(`近い従業員規模: ${bySlug("employees", c.employees).label}`);
-        }
-      }
-      if (profile.prefecture && c.prefecture) {
-        if (c.prefecture === profile.prefecture.slug) {
-          score += W.prefecture;
-          reasons.push(`同じ都道府県: ${profile.prefecture.label}`);
-        } else {
-          const region = bySlug("prefecture", c.prefecture).group;
-          if (region && region === profile.prefecture.group) {
-            score += W.region;
-            reasons.push(`同じ地方: ${region}`);
-          }
-        }
-      }
-      for (const theme of profile.themes) {
-        if (c.themes.includes(theme.slug)) {
-          score += W.theme;
-          reasons.push(`相談テーマが同じ: ${theme.label}`);
-        }
-      }
-      for (const wall of profile.walls) {
-        if (c.walls.includes(wall.slug)) {
-          score += W.wall;
-          reasons.push(`想定している壁がある: ${wall.label}`);
-        }
-      }
-      const request = query.similarity(c.request);
-      const challenge = query.similarity(c.challenge);
+    for (let order = 0; order < DATA.count; order++) {
+      let score = facetScore(profile, order, null);
+      const request = query.total ? shared.request[order] / query.total : 0;
+      const challenge = query.total ? shared.challenge[order] / query.total : 0;
       score += W.request * request;
       score += W.challenge * challenge;
-      for (const [label, target, similarity] of [["当初の相談", c.request, request],
-        ["設定された課題", c.challenge, challenge]]) {
-        const reason = textReason(label, query, target, similarity);
+      score = rounded(score);
+      if (score > 0) hits.push({ order, score, request, challenge });
+    }
+    hits.sort((a, b) => b.score - a.score || a.order - b.order);
+    const top = limit == null ? hits : hits.slice(0, limit);
+    const wanted = new Set(top.map((hit) => Math.floor(hit.order / PARTS.cases)));
+    await Promise.all(Array.from(wanted, (n) => part(`cases-${n}`)));
+    // The reasons, for the hits shown only: they do not change the order.
+    return top.map(({ order, score, request, challenge }) => {
+      const reasons = [];
+      facetScore(profile, order, reasons);
+      for (const [label, bit, similarity] of [["当初の相談", IN_REQUEST, request],
+        ["設定された課題", IN_CHALLENGE, challenge]]) {
+        const reason = textReason(label, query, query.holds(order, bit), similarity);
         if (reason) reasons.push(reason);
       }
-      score = rounded(score);
-      if (score > 0) hits.push({ case: c, score, reasons, order });
+      return { case: caseOf(order), score, reasons, order, query };
     });
-    hits.sort((a, b) => b.score - a.score || a.order - b.order);
-    return limit == null ? hits : hits.slice(0, limit);
   }
 
   // --- likely walls (casebook/prep.py: likely_walls) --------------------------------------
 
-  function likelyWalls(profile, hits) {
+  async function likelyWalls(profile, hits) {
     const WW = DATA.wallWeights;
     const L = DATA.limits;
-    const query = new Query(profile.text);
+    const query = hits.length ? hits[0].query : await new Query(profile.text).load();
     const suspected = new Set(profile.walls.map((t) => t.slug));
     const best = hits.length ? hits[0].score : 0;
     const found = [];
@@ -243,7 +403,7 @@
       const similarity = query.similarity(guide.folded_signs);
       score += WW.signs * similarity;
       if (similarity >= L.textReason) {
-        const runs = query.runs(guide.folded_signs);
+        const runs = query.runs((gram) => guide.folded_signs.includes(gram));
         if (runs.length) {
           why.push("相談の言葉がサインに似ている: " + runs.map((r) => `「${r}」`).join(""));
         }
@@ -284,15 +444,24 @@
   }
   const link = (url, ...children) => el("a", { href: ROOT + url }, ...children);
 
-  function render(profile, unknown) {
+  async function render(profile, unknown) {
     sheet.replaceChildren();
     if (unknown.length) {
       sheet.append(el("p", { class: "cb-prep-warning", role: "alert" },
         `次の値はこのサイトの分類にないため、使わずに探しました: ${unknown.join("、")}`));
     }
     if (profile.empty) return;
-    const hits = rank(profile, DATA.limits.cases);
-    const walls = likelyWalls(profile, hits);
+    let hits;
+    let walls;
+    try {
+      hits = await rank(profile, DATA.limits.cases);
+      walls = await likelyWalls(profile, hits);
+    } catch (error) {
+      sheet.append(el("p", { class: "cb-prep-warning", role: "alert" },
+        "準備シートのデータを読み込めませんでした。ページを読み込み直してください。"));
+      console.error(error);
+      return;
+    }
     sheet.append(el("h2", { id: "cb-prep-title" }, "相談の準備シート"));
 
     const rows = [];
@@ -383,5 +552,9 @@
     window.location.search = params.toString();
   });
 
-  window.casebookPrep = { rank: (params, limit) => rank(profileFrom(new URLSearchParams(params)).profile, limit) };
+  // For the benchmark: the ranking alone (its parts loaded once), as the sheet shows it.
+  window.casebookPrep = {
+    rank: async (params, limit) => (await rank(profileFrom(new URLSearchParams(params)).profile,
+      limit)).map((hit) => ({ id: hit.case.id, score: hit.score, reasons: hit.reasons })),
+  };
 })();
