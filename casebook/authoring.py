@@ -106,12 +106,18 @@ def check_new_id(raw: str, existing: dict[str, str], where: str = "id") -> list[
 
 
 def check_new_text(case: NewCase, where: str = "casebook new") -> list[Problem]:
-    """The free-text values of a new case are one line each, without control characters: a
-    line break could end the front matter early (a line '---') and a control character is
-    no YAML, so the file written would not read back as what was given."""
+    """The free-text values of a new case are one line each, without control characters."""
+    return check_one_line([("--title", case.title), ("--alias", case.alias),
+                           ("--source", case.source),
+                           ("--industry-detail", case.industry_detail)], where)
+
+
+def check_one_line(values: list[tuple[str, str]], where: str = "casebook new") -> list[Problem]:
+    """Values written into a new file's front matter, as (option, value): a line break could
+    end the front matter early (a line '---') and a control character is no YAML, so the file
+    written would not read back as what was given."""
     problems = []
-    for option, value in (("--title", case.title), ("--alias", case.alias),
-                          ("--source", case.source), ("--industry-detail", case.industry_detail)):
+    for option, value in values:
         bad = _NOT_ONE_LINE.search(value)
         if bad:
             shown = _NOT_ONE_LINE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)

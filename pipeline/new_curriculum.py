@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path, PurePosixPath
 
-from casebook.authoring import check_new_id, split_values
+from casebook.authoring import check_new_id, check_one_line, split_values
 from casebook.curricula import FOLDER
 from casebook.editor_schema import CURRICULUM_SCHEMA, schema_texts
 from casebook.new_curriculum import (
@@ -150,6 +150,15 @@ def run_new_curriculum(args: argparse.Namespace, say: Say) -> int:
     if _asks(args) and not _asked(lambda: _ask(curriculum, args, catalogue, _Asker(say)),
                                   say):
         return 2
+    texts = [("--title", curriculum.title), ("--audience", curriculum.audience),
+             ("--description", curriculum.description),
+             *(("--objective", o) for o in curriculum.objectives),
+             *(("--question", q) for q in curriculum.questions)]
+    for session in curriculum.sessions:
+        texts += [("--session", session.title), ("--session-description", session.description),
+                  ("--note", session.teaching_note)]
+    if wrong := check_one_line(texts, WHERE):
+        return _refused(wrong, say)
     if status == "published":
         missing = [Problem(WHERE, 0, option, f"a published curriculum needs {what}")
                    for option, what, given in (("--title", "its title", curriculum.title),

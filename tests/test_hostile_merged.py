@@ -603,3 +603,20 @@ def test_every_plugin_option_has_a_type_casebook_check_knows():
 
     types = {f.name: str(f.type) for f in dataclasses.fields(BuildOptions)}
     assert not [key for key in PLUGIN_OPTIONS if types[key] not in _ANNOTATIONS]
+
+
+@pytest.mark.parametrize(("args", "shown"), [
+    (["--title", "一行目\n---\nstatus: published"], "--title: expected one line of text, got "
+                                                   "U+000A at column 4"),
+    (["--session", "考え方\n---", "30"], "--session: expected one line of text, got U+000A"),
+    (["--session", "考え方", "30", "--note", "メモ\x1b[31m"],
+     "--note: expected one line of text, got U+001B"),
+])
+def test_new_curriculum_refuses_a_value_that_is_not_one_line(project, capsys, args, shown):
+    project.case()
+    code = main(["new", "curriculum", "intro", *args, "--no-input",
+                 "--root", str(project.root)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert f"casebook new: {shown}" in out + err, out + err
+    assert not (project.root / "content" / "curricula" / "intro.md").exists()
