@@ -540,7 +540,8 @@ class _Walk:
                         f"a '{refused.group(1)}:' address is no link a page can have (it is "
                         "shown as text): link to a page or file of the site, or an http(s) "
                         "address", refused.group(0)))
-                elif _MALFORMED.search(unicodedata.normalize("NFKC", child.content)):
+                elif ("{" in child.content or "｛" in child.content) and _MALFORMED.search(
+                        unicodedata.normalize("NFKC", child.content)):
                     self.problems.append(Problem(
                         self.doc.path, line, "annotation",
                         f"'{child.content.strip()[:40]}' was not read as an annotation: write "
