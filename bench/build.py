@@ -757,8 +757,9 @@ def whoosh_goals(project: Path) -> dict:
 
 def judged_quality(work: Path) -> dict:
     """hit@3 and MRR of the judged queries: in chromium (the site's search box) and the CLI."""
-    from pagefind_spelling import build_judged_site, judged, serve
+    from pagefind_spelling import build_judged_site, judged
     from playwright.sync_api import sync_playwright
+    from serving import served
 
     from pipeline.load import load_library
     from search import memory_index
@@ -769,15 +770,10 @@ def judged_quality(work: Path) -> dict:
     library = load_library(site.parent)
     with memory_index(library.cases, library.vocabulary) as index:
         cli = evaluate(cli_ranked(index))
-    server, url = serve(site)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                 args=CHROMIUM_ARGS)
-            in_browser = judged(browser, url, "pagefind/", True)
-            browser.close()
-    finally:
-        server.shutdown()
+    with served(site) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        in_browser = judged(browser, url, "pagefind/", True)
+        browser.close()
     return {"browser": in_browser[:2], "CLI": cli[:2], "queries": len(JUDGED)}
 
 
@@ -799,6 +795,24 @@ def parse_sizes(text: str) -> list[int]:
     return [int(part.replace("_", "")) for part in text.split(",") if part.strip()]
 
 
+def report_only(args: argparse.Namespace, command: str) -> int:
+    """The tables of a kept run (`--keep DIR --report-only`), without building again."""
+    if args.keep is None or not (args.keep / "results.json").is_file():
+        log("--report-only needs --keep DIR holding the results.json of a run")
+        return 2
+    saved = json.loads((args.keep / "results.json").read_text("utf-8"))
+    results = {int(size): builds for size, builds in saved["builds"].items()}
+    searches = {int(size): found for size, found in saved["searches"].items()}
+    quality = saved.get("quality")
+    if quality is None and args.quality:
+        quality = judged_quality(args.keep)
+        saved["quality"] = quality
+        (args.keep / "results.json").write_text(json.dumps(saved, indent=1), "utf-8")
+    print(report(results, command))
+    print(goals_report(results, saved.get("preview"), searches, quality))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=parse_sizes, default=[100, 1000, 10000],
@@ -818,6 +832,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--baseline", metavar="REF",
                         help="also build with this git revision of casebook (a worktree in "
                              "the work folder), to compare before and after in one run")
+    parser.add_argument("--report-only", action="store_true",
+                        help="with --keep: print the tables of the runs in its results.json "
+                             "(measuring the judged queries if that run did not get to them)")
     parser.add_argument("--child", choices=["build"], help=argparse.SUPPRESS)
     parser.add_argument("--project", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -828,6 +845,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     command = " ".join([".venv/bin/python", "bench/build.py", *sys.argv[1:]])
+    if args.report_only:
+        return report_only(args, command)
     work = args.keep or Path(tempfile.mkdtemp(prefix="casebook-build-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     real = len(list((REPO / "cases").glob("*.md"))) if args.real_cases else 0
