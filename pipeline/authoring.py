@@ -101,6 +101,18 @@ def _vocabulary(options: BuildOptions, say: Say) -> Vocabulary | None:
         return None
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `data` beside `path`, then move it into place: an interrupted or failed write
+    leaves the file as it was, never half-written (OSError if it could not be written)."""
+    temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
+    try:
+        temporary.write_bytes(data)
+        temporary.replace(path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 # --- the schema ---------------------------------------------------------------------------
 
 def write_schema(options: BuildOptions, texts: dict[str, str]) -> list[str]:
@@ -114,9 +126,7 @@ def write_schema(options: BuildOptions, texts: dict[str, str]) -> list[str]:
         except (OSError, UnicodeDecodeError):
             pass
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
+        replace_file(path, text.encode("utf-8"))
         written.append(shown)
     return written
 
@@ -404,12 +414,9 @@ def fix_normalize(options: BuildOptions, vocabulary: Vocabulary, say: Say) -> in
         fixed, changes = normalize_case(text, shown, vocabulary)
         if not changes:
             continue
-        temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
         try:
-            temporary.write_bytes(fixed.encode("utf-8"))
-            temporary.replace(path)
+            replace_file(path, fixed.encode("utf-8"))
         except OSError as error:
-            temporary.unlink(missing_ok=True)
             say(f"not fixed: cannot write {shown}: {error.strerror or error}; the file is as "
                 "it was", error=True)
             break
@@ -507,14 +514,9 @@ def fix_anonymize(options: BuildOptions, say: Say, asking: bool) -> int:
             say(f"  not applied: '{proposal.text}' is not written like that on line "
                 f"{proposal.line} (markup inside it?): fix it by hand", error=True)
             continue
-        # Beside the file, then in its place: an interrupted or failed write leaves the case
-        # as it was, never half-written.
-        temporary = path.with_name(f".{path.name}.new-{os.getpid()}")
         try:
-            temporary.write_bytes(fixed.encode("utf-8"))
-            temporary.replace(path)
+            replace_file(path, fixed.encode("utf-8"))
         except OSError as error:
-            temporary.unlink(missing_ok=True)
             say(f"  not applied: cannot write {proposal.path}: {error.strerror or error}; "
                 "the file is as it was", error=True)
             break

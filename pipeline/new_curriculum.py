@@ -41,6 +41,7 @@ from pipeline.authoring import (
     cases_and_guides,
     write_schema,
 )
+from pipeline.options import from_arguments
 
 WHERE = "casebook new"
 # Options that belong to the --session before them: option -> the session's field.
@@ -122,8 +123,6 @@ def _session(number: int, given: dict, catalogue: Catalogue, status: str,
 
 
 def run_new_curriculum(args: argparse.Namespace, say: Say) -> int:
-    from pipeline.options import from_arguments
-
     options = from_arguments(args)
     loaded = _project(options, say)
     if loaded is None:
