@@ -3,9 +3,9 @@
 One grammar for every reader of a head count: a value of the 従業員規模 facet wherever one is
 looked up (Facet.get: a case's `employees:`, `casebook new`, `casebook prep --employees`) and a
 head count inside a search query (search/searcher.py).
-The browser repeats it in plugins/overrides/assets/casebook/prep.js (employeesBand) and
-search.js (headCount); tests/test_headcount.py holds the one table of inputs that all four are
-checked against.
+The browser repeats it once, in plugins/overrides/assets/casebook/headcount.js, which the
+search box (search.js) and /prep/ (prep.js) both read; tests/test_headcount.py holds the one
+table of inputs that Python and both pages are checked against.
 
 A head count is a range: 「30人」 is 30 to 30, 「5人以下」 1 to 5, 「301人以上」 301 and
 up. Its band is the one that holds the whole range, so 「300人以上」 and 「20〜30人」,
@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # vocabulary.py reads head counts with this module
     from casebook.vocabulary import Term
 
 # Groups: 1 low, 2 high (a range), 3 unit, 4 bound. Text folded by NFKC first (３０ → 30,
-# ～ → ~). prep.js and search.js carry the same pattern. Every \s* is followed by a token it
+# ～ → ~). headcount.js carries the same pattern. Every \s* is followed by a token it
 # needs, so a long run of spaces costs linear time (no two \s* can share the same spaces).
 HEAD_COUNT = re.compile(
     r"(?:(?:従業員|社員|職員|スタッフ)数?\s*)?(?:(?:約|およそ|ほぼ)\s*)?([0-9]+)"

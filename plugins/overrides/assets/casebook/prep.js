@@ -224,40 +224,14 @@
   const lookup = (facet, value) => terms[facet].byKey.get(vocabularyKey(value)) ||
     (facet === "employees" ? employeesBand(value) : null);
 
-  // The head count grammar of casebook/headcount.py (HEAD_COUNT; tests/test_headcount.py
-  // holds the table both are checked against). A head count is a range; its band holds all of it.
-  const HEAD_COUNT = new RegExp(
-    String.raw`(?:(?:従業員|社員|職員|スタッフ)数?\s*)?(?:(?:約|およそ|ほぼ)\s*)?([0-9]+)` +
-    String.raw`(?:\s*[-〜~]\s*([0-9]+))?(?:\s*(人|名))?(?:\s*(以上|以下|未満|\+))?` +
-    String.raw`(?:規模|程度|ほど|くらい|ぐらい|前後)?`, "u");
-
-  const WHOLE_COUNT = new RegExp(`^(?:${HEAD_COUNT.source})$`, "u");
-
-  /** The head counts a match stands for, [lowest, highest] (headcount.py: _range). */
-  function countRange(match) {
-    if (match[1].length > 9 || (match[2] || "").length > 9) return [1, 0];  // no business
-    let low = Number(match[1]);
-    let high = match[2] ? Number(match[2]) : low;
-    if (match[4] === "以上" || match[4] === "+") high = Infinity;
-    else if (match[4] === "以下") low = 1;
-    else if (match[4] === "未満") [low, high] = [1, high - 1];
-    return [low, high];
-  }
-
-  /** The band of a head count as a field value: 30, 30名, 約30人, 21〜50人 → 21-50. Band
-   * labels are read by the same grammar ("21-50", "301+", "1-20人"). */
+  /** The band of a head count as a field value: 30, 30名, 約30人, 21〜50人 → 21-50
+   * (headcount.js: the grammar of casebook/headcount.py). */
   function employeesBand(value) {
-    const match = WHOLE_COUNT.exec(value.normalize("NFKC").trim());
-    if (!match) return null;
-    const [low, high] = countRange(match);
-    if (low > high) return null;
-    for (const term of terms.employees.list) {
-      const band = WHOLE_COUNT.exec(term.label.normalize("NFKC").trim());
-      if (!band) continue;
-      const [bandLow, bandHigh] = countRange(band);
-      if (bandLow <= low && high <= bandHigh) return term;
-    }
-    return null;
+    const range = window.casebookHeadCount.rangeOf(value);
+    if (!range) return null;
+    const list = terms.employees.list;
+    const label = window.casebookHeadCount.band(range[0], range[1], list.map((t) => t.label));
+    return label === null ? null : list.find((term) => term.label === label);
   }
 
   function profileFrom(params) {

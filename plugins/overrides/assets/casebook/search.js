@@ -312,47 +312,24 @@
   }
 
   // 「30人」「従業員30名」「約30人」: the 従業員規模 band that holds the head count, as a filter.
-  // The grammar of casebook/headcount.py (HEAD_COUNT, head_count_band; tests/test_headcount.py
-  // holds the table both are checked against): a head count is a range, its band holds all of
-  // it, and in a query it needs 人 or 名. The bands are the index's own filter values ("21-50",
-  // "301+"), so they follow the vocabulary.
+  // The grammar is headcount.js's (casebook/headcount.py's); in a query a head count needs 人
+  // or 名. The bands are the index's own filter values ("21-50", "301+"), so they follow the
+  // vocabulary.
   const EMPLOYEES = "従業員規模";
-  const HEAD_COUNT = new RegExp(
-    String.raw`(?:(?:従業員|社員|職員|スタッフ)数?\s*)?(?:(?:約|およそ|ほぼ)\s*)?([0-9]+)` +
-    String.raw`(?:\s*[-〜~]\s*([0-9]+))?(?:\s*(人|名))?(?:\s*(以上|以下|未満|\+))?` +
-    String.raw`(?:規模|程度|ほど|くらい|ぐらい|前後)?`, "gu");
   let bands = null;
 
-  const WHOLE_COUNT = new RegExp(`^(?:${HEAD_COUNT.source})$`, "u");
-
-  /** The head counts a match stands for, [lowest, highest] (headcount.py: _range). */
-  function countRange(match) {
-    if (match[1].length > 9 || (match[2] || "").length > 9) return [1, 0];  // no business
-    let low = Number(match[1]);
-    let high = match[2] ? Number(match[2]) : low;
-    if (match[4] === "以上" || match[4] === "+") high = Infinity;
-    else if (match[4] === "以下") low = 1;
-    else if (match[4] === "未満") [low, high] = [1, high - 1];
-    return [low, high];
-  }
-
   async function headCount(query) {
+    const counts = window.casebookHeadCount;
     const folded = query.normalize("NFKC");
-    const match = [...folded.matchAll(HEAD_COUNT)].find((m) => m[3]);
+    const match = [...folded.matchAll(counts.pattern())].find((m) => m[3]);
     if (!match) return null;
-    const [low, high] = countRange(match);
+    const [low, high] = counts.range(match);
     if (low > high) return null;
     if (!bands) bands = (await (await pagefind()).api.filters())[EMPLOYEES] || {};
-    for (const band of Object.keys(bands)) {
-      const found = WHOLE_COUNT.exec(band.normalize("NFKC").trim());
-      if (!found) continue;
-      const [bandLow, bandHigh] = countRange(found);
-      if (bandLow <= low && high <= bandHigh) {
-        const rest = folded.slice(0, match.index) + " " + folded.slice(match.index + match[0].length);
-        return { band, rest: rest.split(/\s+/u).filter(Boolean).join(" ") };
-      }
-    }
-    return null;
+    const band = counts.band(low, high, Object.keys(bands));
+    if (band === null) return null;
+    const rest = folded.slice(0, match.index) + " " + folded.slice(match.index + match[0].length);
+    return { band, rest: rest.split(/\s+/u).filter(Boolean).join(" ") };
   }
 
   async function run() {
