@@ -205,9 +205,7 @@ def downloads(browser, url: str, bundle: str, spelt: bool) -> tuple[float, float
 
 
 def build_judged_site(work: Path) -> Path:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
+    from tests.building import build_site
     from tests.test_search_quality import FIXTURE_CASES
 
     root = work / "judged"
@@ -217,14 +215,7 @@ def build_judged_site(work: Path) -> Path:
     for path in FIXTURE_CASES.glob("*.md"):
         shutil.copy(path, root / "cases")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    config = load_config(config_file=str(root / "mkdocs.yml"))
-    config.plugins["casebook"].config.search_index_dir = str(work / "judged-index")
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return root / "site"
+    return build_site(root / "mkdocs.yml", search_index_dir=str(work / "judged-index"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -83,18 +83,10 @@ def python_ms(index: PrepIndex, profiles: list[dict]) -> list[float]:
 
 
 def built_site(work: Path) -> Path:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
+    from tests.building import build_site
 
-    site = work / "site"
-    config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(site))
-    config.plugins["casebook"].config.search_index_dir = str(work / "index")
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    return site
+    return build_site(REPO / "mkdocs.yml", site_dir=work / "site",
+                      search_index_dir=str(work / "index"))
 
 
 def browser_ms(site: Path, profiles: list[dict]) -> dict:

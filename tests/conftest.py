@@ -96,15 +96,9 @@ class Project:
         return self.write(f"cases/{name}.md", case_text(**fields))
 
     def build(self) -> Path:
-        from mkdocs.commands.build import build
-        from mkdocs.config import load_config
+        from tests.building import build_site
 
-        config = load_config(config_file=str(self.root / "mkdocs.yml"))
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
+        build_site(self.root / "mkdocs.yml")
         return self.root / "site"
 
     def build_fails(self) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.building import build_site
 from tests.conftest import MKDOCS_YML, Project
 from tests.sitecheck import file_bytes, find_bytes, whoosh_contents
 from tests.test_build import text_of
@@ -59,15 +60,7 @@ class Edition:
 
 
 def _build(project: Project, config_file: str) -> None:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    config = load_config(config_file=str(project.root / config_file))
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
+    build_site(project.root / config_file)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.building import build_site
 from tests.conftest import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,19 +50,9 @@ KEY_PAGES = {
 @pytest.fixture(scope="session")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's own site (content/, cases/), built with the Pagefind index."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
     out = tmp_path_factory.mktemp("site")
-    config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(out))
-    casebook = config.plugins["casebook"].config
-    casebook.search_pagefind = True
-    casebook.search_index_dir = str(out.parent / "whoosh-index")  # not the repository's
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
+    build_site(REPO / "mkdocs.yml", site_dir=out, search_pagefind=True,
+               search_index_dir=str(out.parent / "whoosh-index"))  # not the repository's
     assert (out / "pagefind" / "pagefind.js").is_file(), "the build wrote no Pagefind bundle"
     return out
 

@@ -12,6 +12,7 @@ import pytest
 import casebook.practice
 from tests.browser.conftest import Visit, _visit, serve
 from tests.browser.test_browser_accessibility import report, violations
+from tests.building import build_site
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.browser
@@ -23,21 +24,14 @@ PART_SIZE = 10
 
 @pytest.fixture(scope="module")
 def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
     out = tmp_path_factory.mktemp("practice-site")
-    config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(out))
-    casebook_config = config.plugins["casebook"].config
-    casebook_config.search_pagefind = True  # the site as published: its header, its search
-    casebook_config.search_index_dir = str(out.parent / "practice-whoosh-index")
     default, casebook.practice.PART_SIZE = casebook.practice.PART_SIZE, PART_SIZE
-    config.plugins.on_startup(command="build", dirty=False)
     try:
-        build(config)
+        # The site as published: its header, its search.
+        build_site(REPO / "mkdocs.yml", site_dir=out, search_pagefind=True,
+                   search_index_dir=str(out.parent / "practice-whoosh-index"))
     finally:
         casebook.practice.PART_SIZE = default
-        config.plugins.on_shutdown()
     assert len(list((out / "assets" / "casebook" / "practice").glob("skill-*.json"))) > 2
     return out
 

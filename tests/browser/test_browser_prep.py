@@ -13,6 +13,7 @@ import pytest
 
 from pipeline.cli import main
 from tests.browser.conftest import DESKTOP, _visit, serve
+from tests.building import build_site
 from tests.conftest import REPO, Project
 from tests.test_prep import judged, profile_args
 
@@ -152,20 +153,13 @@ def page_and_cli(desktop, capsys) -> list[str]:
 def small_parts(tmp_path_factory) -> Iterator[tuple[Path, str]]:
     """The repository's site with its /prep/ data cut into many small parts, as a large site's
     is: pair parts of a few hundred bytes, two cases a case part."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     out = tmp_path_factory.mktemp("small-parts")
-    config = load_config(config_file=str(REPO / "mkdocs.yml"), site_dir=str(out / "site"))
-    config.plugins["casebook"].config.search_index_dir = str(out / "whoosh-index")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("casebook.prep_data.PAIR_PART_BYTES", 300)
         patch.setattr("casebook.prep_data.CASE_PART_SIZE", 2)
-        config.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(config)
-        finally:
-            config.plugins.on_shutdown()
+        build_site(REPO / "mkdocs.yml", site_dir=out / "site",
+                   search_index_dir=str(out / "whoosh-index"))
     for url in serve(out / "site"):
         yield out / "site", url
 

@@ -19,6 +19,7 @@ import pytest
 from search import memory_index
 from search.pagefind import PARTS_FILE
 from tests.browser.conftest import DESKTOP, Visit, _visit, serve
+from tests.building import build_site
 from tests.conftest import REPO
 from tests.test_search_quality import (
     FIXTURE_CASES,
@@ -42,8 +43,6 @@ PART_SIZES = {"one-bundle": 1000, "in-parts": 12}
 @pytest.fixture(scope="module", params=list(PART_SIZES.values()), ids=list(PART_SIZES))
 def judged_site(request, tmp_path_factory) -> Iterator[tuple[Path, str]]:
     """(project root, URL): the shipped site plus the judged fixture cases, served."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     root = tmp_path_factory.mktemp("judged") / "proj"
     shutil.copytree(REPO / "content", root / "content")
@@ -51,16 +50,9 @@ def judged_site(request, tmp_path_factory) -> Iterator[tuple[Path, str]]:
     for path in FIXTURE_CASES.glob("*.md"):
         shutil.copy(path, root / "cases")
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    config = load_config(config_file=str(root / "mkdocs.yml"))
-    casebook = config.plugins["casebook"].config
-    casebook.search_pagefind = True
-    casebook.search_pagefind_part_pages = request.param
-    casebook.search_index_dir = str(root / "whoosh-index")
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
+    build_site(root / "mkdocs.yml", search_pagefind=True,
+               search_pagefind_part_pages=request.param,
+               search_index_dir=str(root / "whoosh-index"))
     parts = json.loads((root / "site" / "pagefind" / PARTS_FILE).read_text("utf-8"))["parts"]
     assert (len(parts) > 1) == (request.param < 100), parts
     for url in serve(root / "site"):
