@@ -155,7 +155,9 @@
     }
 
     function fetchPart(url) {
-      return fetch(url).then((response) => {
+      // Asked of the server each time ("no-cache" revalidates, a 304 if unchanged): a part
+      // kept from before the site was rebuilt would not match this page's questions.
+      return fetch(url, { cache: "no-cache" }).then((response) => {
         if (!response.ok) throw new Error(String(response.status));
         return response.json();
       });
