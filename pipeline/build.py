@@ -22,17 +22,19 @@ The MkDocs plugin (plugins/plugin.py) calls these from its hooks; the `casebook`
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import logging
 import os
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from casebook.curriculum_pages import curriculum_pages
+from casebook.html import Markup
 from casebook.library import Library
 from casebook.links import check_addresses, check_links
 from casebook.model import Case
@@ -53,7 +55,16 @@ from pipeline.timing import Stopwatch
 from pipeline.workers import Background, Child, WorkerError, can_fork
 from search import leftovers
 from search.errors import SearchError
-from search.index import IndexStats, build_index, check_replaceable, put_in_place, throw_away
+from search.index import (
+    IndexEntry,
+    IndexStats,
+    build_index,
+    check_replaceable,
+    index_entries,
+    index_entries_of,
+    put_in_place,
+    throw_away,
+)
 from search.pagefind import (
     BUNDLE_DIR,
     PagefindError,
@@ -111,6 +122,7 @@ class Build:
         self._cancelled: threading.Event | None = None  # serve: stops search_in_background
         self._search_thread: threading.Thread | None = None
         self._practice: dict | None = None  # drill name -> questions (casebook/practice.py)
+        self._noun_pairs: list[tuple[str, str]] | None = None
 
     @property
     def drafts(self) -> bool:
@@ -137,6 +149,18 @@ class Build:
         """
         self.cancel()
         self.check_options()
+        try:
+            return self._prepare(site_dir)
+        except BaseException:
+            self.cancel()  # the children started early, with nothing to do now
+            raise
+
+    def _prepare(self, site_dir: Path | None) -> list[Page]:
+        self._noun_pairs = None
+        if site_dir is not None:
+            # Forked now, while this process holds little more than its imports: a child
+            # keeps most of the heap it was forked with (pipeline/workers.py).
+            self.start_children(Path(site_dir))
         with self.timings.stage("read+check"):
             # A check needs no search data; related cases (`casebook related`) and every
             # output do.
@@ -149,7 +173,7 @@ class Build:
                       f"{len(self.library.guides):,} guides "
                       f"({self.timings.seconds['read+check']:.1f} s)")
         if site_dir is not None:
-            self.start_index()
+            self.feed_index()
         with self.timings.stage("pages+related"):
             finder = self.related_finder()
 
@@ -172,7 +196,7 @@ class Build:
         self.progress(f"made {len(self.pages):,} pages and checked their links "
                       f"({self.timings.seconds['pages+related']:.1f} s)")
         if site_dir is not None:
-            self.start_pagefind(Path(site_dir))
+            self.feed_pagefind()
         return self.pages
 
     def schema_upkeep(self) -> list[Problem]:
@@ -292,46 +316,68 @@ class Build:
         return build_index(cases, directory or self.index_dir, drafts=drafts, procs=procs,
                            documents=documents)
 
-    def start_index(self) -> None:
-        """Write the Whoosh index in a background process (staged: see `commit`)."""
+    def start_children(self, site_dir: Path) -> None:
+        """Fork the background processes of a site build before anything is read; each is
+        fed its data once it is made (`feed_index`, `feed_pagefind`)."""
+        from casebook.japanese import tokenizer
+
+        tokenizer()  # the dictionary, shared with the children instead of loaded in each
+        self._index = Background(_write_index, self.index_dir, os.getpid(), fed=True)
+        if self.options.search_pagefind and self.command != "serve" and can_fork():
+            leftovers.remove_stale(Path(site_dir).parent, ".pagefind.new-")
+            self._pagefind = Child(_pagefind_child, Path(site_dir), os.getpid(),
+                                   self.options.search_pagefind_part_pages,
+                                   name="casebook-pagefind", inbox=True, fed=True)
+
+    def feed_index(self) -> None:
+        """Hand the Whoosh index's process its documents, made when the files were read."""
         self._gate = OutputGate(self.loaded.private_terms)
         documents = {r.case.id: r.search.index_document for r in self.loaded.results
                      if r.case is not None and r.search.index_document is not None}
-        self._index = Background(_write_index, self.library, self.index_dir, documents,
-                                 os.getpid())
+        entries = list(index_entries_of(self.library.published, documents=documents))
+        del documents
         if self.caches is None and can_fork():
-            # The child has them now; `mkdocs serve` keeps them for its next rebuild.
+            # Sent and let go of one at a time; `mkdocs serve` keeps them for its next rebuild.
             for result in self.loaded.results:
                 result.search.index_document = None
+        if self._index is not None:
+            self._index.feed(_drain(entries))
 
-    def start_pagefind(self, site_dir: Path) -> None:
-        """Respell every page for Pagefind in a background process while the site engine
-        writes the site (the pages are this build's own: Pagefind indexes their articles)."""
-        if self.options.search_pagefind and self.command != "serve" and can_fork():
-            leftovers.remove_stale(Path(site_dir).parent, ".pagefind.new-")
-            # The copies are made in the child, one at a time, from the pages it shares with
-            # this process: made here, all of them would stay here until the end (hundreds of
-            # MB at 10,000 cases).
-            self._pagefind = Child(_pagefind_child, Path(site_dir), self.library.vocabulary,
-                                   self.noun_pairs(), self.search_copies(), os.getpid(),
-                                   self.options.search_pagefind_part_pages,
-                                   name="casebook-pagefind", inbox=True)
+    def feed_pagefind(self) -> None:
+        """Hand Pagefind's process every page's copy to respell, while the site engine writes
+        the site (the pages are this build's own: Pagefind indexes their articles). Each
+        page lets go of its search HTML once its copy is sent: nothing here needs it again."""
+        if self._pagefind is None:
+            return
+        setup = (self.library.vocabulary, self.noun_pairs())
+        self._pagefind.feed(itertools.chain([setup], self.search_copies(let_go=True)))
 
-    def search_copies(self) -> Iterator[tuple[str, str]]:
-        """(file in the site, what Pagefind reads of it) for every page it indexes."""
+    def search_copies(self, *, let_go: bool = False) -> Iterator[tuple[str, str]]:
+        """(file in the site, what Pagefind reads of it) for every page it indexes; with
+        `let_go`, each page drops its search HTML once its copy is made."""
         terms = {case.src_uri: term_names(case) for case in self.library.cases}
         for page in self.pages:
             if page.searchable:
-                yield (dest_path(page.src_uri, self.options.use_directory_urls),
-                       page_copy(page.title, page.search_html, terms.get(page.src_uri, "")))
+                copy = page_copy(page.title, page.search_html, terms.get(page.src_uri, ""))
+                if let_go:
+                    page.search_html = Markup("")
+                yield dest_path(page.src_uri, self.options.use_directory_urls), copy
 
     def noun_pairs(self) -> list[tuple[str, str]]:
-        drafts = {c.id for c in self.library.drafts}
-        pairs: set[tuple[str, str]] = set()
-        for result in self.loaded.results:
-            if result.case is None or result.case.id not in drafts:
-                pairs |= result.search.nouns
-        return sorted(pairs)
+        """(surface, normalised form) of the nouns of every published text, for Pagefind's
+        other spellings. A build keeps only these (the files' own sets were 150 MB at
+        10,000 cases); `mkdocs serve` keeps each file's, for its next rebuild."""
+        if self._noun_pairs is None:
+            drafts = {c.id for c in self.library.drafts}
+            pairs: set[tuple[str, str]] = set()
+            for result in self.loaded.results:
+                if result.case is None or result.case.id not in drafts:
+                    pairs |= result.search.nouns
+            self._noun_pairs = sorted(pairs)
+            if self.caches is None:
+                for result in self.loaded.results:
+                    result.search.nouns = frozenset()
+        return self._noun_pairs
 
     def page_written(self, path: str, html_text: str) -> None:
         """A page as the site engine wrote it (`path` relative to the site)."""
@@ -512,22 +558,33 @@ class Build:
         return prep_files(prep_index(self.library, self.options.use_directory_urls))
 
 
-def _write_index(library: Library, index_dir: Path, documents: dict[str, dict],
+def _write_index(entries: Iterable[IndexEntry], index_dir: Path,
                  owner: int) -> Iterator[tuple[str, object]]:
     # Staged: the index goes into place with the site, and not at all if the build fails.
-    yield "index", build_index(library.published, index_dir, documents=documents, stage=True,
-                               owner=owner)
+    yield "index", index_entries(entries, index_dir, stage=True, owner=owner)
 
 
-def _pagefind_child(sender, inbox, site_dir: Path, vocabulary, pairs: list[tuple[str, str]],
-                    copies: Iterator[tuple[str, str]], owner: int, part_pages: int) -> None:
-    """Respell every page at once, then wait for the site to be written and run Pagefind."""
+def _drain(items: list) -> Iterator:
+    """The items of `items`, first to last, each let go of by the list as it is taken."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
+def _pagefind_child(sender, inbox, items: Iterable, site_dir: Path, owner: int,
+                    part_pages: int) -> None:
+    """Respell every page as it comes, then run Pagefind and wait for the site to be written.
+
+    The first item is (vocabulary, noun pairs); the others are (path, copy) of each page.
+    """
     indexer = None
     try:
+        items = iter(items)
+        vocabulary, pairs = next(items)
         variants = SpellingVariants.build(vocabulary, pairs=pairs)
         indexer = SiteIndexer(site_dir, vocabulary, variants=variants, from_disk=False,
                               part_pages=part_pages)
-        for path, copy in copies:
+        for path, copy in items:
             indexer.add(path, copy)
         # Pagefind runs now, while the site is still being written; its bundle waits beside
         # the site until the build says the site is done.

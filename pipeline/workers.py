@@ -1,12 +1,20 @@
 """Work in other processes, with one fork policy and one error type.
 
     results = map_in_processes(read_one, jobs)          # same as [read_one(j) for j in jobs]
-    index = Background(write_index, cases, folder)      # one forked child, results by name
+    index = Background(write_index, folder, fed=True)   # one forked child, started early …
+    index.feed(documents)                               # … given its data when it is ready
     stats = index.wait("index")                         # WorkerError if the child failed
 
 Processes are forked (Linux), so they share what the parent has loaded — the Sudachi
-dictionary, the vocabulary, the parsed library — and only items and results are pickled.
-Where fork is not available, or the work is small, it is done here, in this process.
+dictionary, the vocabulary — and only items and results are pickled. Where fork is not
+available, or the work is small, it is done here, in this process.
+
+A forked child keeps, as its own, most of the heap it was forked with: the parent goes on
+writing to its objects (reference counts, the garbage collector), and each page it writes is
+copied for it. So a child that lives long is forked early, before the build reads its files
+(a few dozen MB of imports), and is fed what it needs through a pipe (`feed`): one item at a
+time, from a thread, so neither side holds more than the item in flight (bench/README.md:
+forked late, the two children of a 10,000-case build held some 900 MB each).
 
 Every child asks the kernel to end it when its parent ends (PR_SET_PDEATHSIG), so a build
 killed with SIGKILL or SIGTERM leaves no process behind; binaries a child starts (Pagefind)
@@ -20,7 +28,9 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from multiprocessing.connection import Connection
 from typing import TypeVar
 
 from search.leftovers import die_with_parent
@@ -72,16 +82,25 @@ class Child:
     """A forked process running `target(channel, inbox, *args)`, talking through a pipe.
 
     The child sends (outcome, name, value) tuples with `channel.send`; with `inbox`, it reads
-    messages the parent `put()`s (a thread sends them, so the parent never waits).
+    messages the parent `put()`s (a thread sends them, so the parent never waits). With
+    `fed`, the target is called as `target(channel, inbox, items, *args)`: `items` iterates
+    over what the parent hands to `feed()`, as it arrives.
     """
 
     def __init__(self, target: Callable, *args: object, name: str, inbox: bool = False,
-                 niceness: int = 0) -> None:
+                 niceness: int = 0, fed: bool = False) -> None:
         context = multiprocessing.get_context("fork")
+        self.name = name
         self.inbox = context.Queue() if inbox else None
         if self.inbox is not None:
             self.inbox.cancel_join_thread()  # a dead child must not hang this process at exit
         self._channel, sender = context.Pipe(duplex=False)
+        self._feed: Connection | None = None
+        self._feeder: threading.Thread | None = None
+        receiver = None
+        if fed:
+            receiver, self._feed = context.Pipe(duplex=False)
+            args = (_Fed(receiver, self._feed), *args)
         # The arguments reach the child through the fork, not through the Process object,
         # which would keep them alive here until the child ends (the index's documents, the
         # pages: hundreds of MB at 10,000 cases).
@@ -95,6 +114,21 @@ class Child:
         finally:
             del _FORKED_ARGS[key]
         sender.close()  # the child holds the only sending end: EOF if it dies
+        if receiver is not None:
+            receiver.close()  # the child holds the only reading end: EPIPE here if it dies
+
+    def feed(self, items: Iterable[object]) -> None:
+        """Send `items` to the child, one at a time, from a thread (this process goes on).
+
+        The iterable is read in that thread as the child takes the items, so a generator
+        that makes or lets go of each item as it is sent holds one item at a time. An error
+        raised by the iterable is the child's: it fails with it, and `receive()` says so.
+        """
+        if self._feed is None or self._feeder is not None:
+            raise ValueError(f"{self.name}: no feed, or fed already")
+        self._feeder = threading.Thread(target=_send_all, args=(self._feed, items),
+                                        name=f"{self.name}-feed", daemon=True)
+        self._feeder.start()
 
     @property
     def running(self) -> bool:
@@ -121,6 +155,10 @@ class Child:
         self._channel.close()
         if self.inbox is not None:
             self.inbox.close()
+        if self._feeder is not None:
+            self._feeder.join()  # the child is gone: a send still waiting fails at once
+        elif self._feed is not None:
+            self._feed.close()
         self._process = None
 
     def terminate(self) -> None:
@@ -129,12 +167,57 @@ class Child:
             self.close()
 
 
+def _send_all(connection: Connection, items: Iterable[object]) -> None:
+    try:
+        try:
+            for item in items:
+                connection.send(("item", item))
+        except (BrokenPipeError, ConnectionResetError):
+            return  # the child ended (or was ended): it says why, or the build cancelled it
+        except Exception as error:  # noqa: BLE001 - the child fails with the parent's error
+            connection.send(("error", f"{type(error).__name__}: {error}"))
+            return
+        connection.send(("end", None))
+    except OSError:
+        pass
+    finally:
+        connection.close()
+
+
+class _Fed:
+    """The child's end of a feed: iterating yields the items the parent sends, once."""
+
+    def __init__(self, connection: Connection, parent_end: Connection) -> None:
+        self._connection = connection
+        self._parent_end: Connection | None = parent_end
+
+    def close_parent_end(self) -> None:
+        """In the child: the copy of the sending end the fork gave it is not its own."""
+        if self._parent_end is not None:
+            self._parent_end.close()
+            self._parent_end = None
+
+    def __iter__(self) -> Iterator[object]:
+        while True:
+            try:
+                kind, value = self._connection.recv()
+            except EOFError:
+                raise WorkerError("the build stopped sending this process its data") from None
+            if kind == "end":
+                return
+            if kind == "error":
+                raise WorkerError(f"making this process's data failed: {value}")
+            yield value
+
+
 _KEYS = itertools.count()
 _FORKED_ARGS: dict[int, tuple[Callable, tuple]] = {}
 
 
 def _child_main(key: int, sender, inbox, parent: int, niceness: int) -> None:
     target, args = _FORKED_ARGS.pop(key)
+    if args and isinstance(args[0], _Fed):
+        args[0].close_parent_end()
     die_with_parent(parent)
     # terminate() sends SIGTERM: leave through `finally` blocks (temporary folders go).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
@@ -158,19 +241,30 @@ class Background:
     """`work(*args)`, an iterator of (name, result) pairs, in a forked child.
 
     `wait(name)` returns a result as soon as the child has sent it. Where fork is not
-    available the work is done at once, here.
+    available the work is done at once, here. With `fed`, the child is forked now, while
+    this process is small, and runs `work(items, *args)` once `feed(items)` is called
+    (where fork is not available, `feed` does the work here).
     """
 
     def __init__(self, work: Callable[..., Iterator[tuple[str, object]]], *args: object,
-                 niceness: int = BACKGROUND_NICENESS) -> None:
+                 niceness: int = BACKGROUND_NICENESS, fed: bool = False) -> None:
         self._results: dict[str, object] = {}
         self._child: Child | None = None
         self._failure: str | None = None
+        self._work, self._args, self._fed = work, args, fed
         if not can_fork():
-            self._results.update(work(*args))
+            if not fed:
+                self._results.update(work(*args))
             return
-        self._child = Child(_run_work, work, args, name=f"casebook-{work.__name__}",
-                            niceness=niceness)
+        self._child = Child(_run_fed_work if fed else _run_work, work, args,
+                            name=f"casebook-{work.__name__}", niceness=niceness, fed=fed)
+
+    def feed(self, items: Iterable[object]) -> None:
+        """What a `fed` work iterates over; sent to the child as it takes it."""
+        if self._child is not None:
+            self._child.feed(items)
+        elif not can_fork() and self._fed:
+            self._results.update(self._work(items, *self._args))
 
     def wait(self, name: str) -> object:
         """The result called `name`; WorkerError with the child's error if it failed."""
@@ -205,3 +299,7 @@ def _run_work(sender, inbox, work: Callable, args: tuple) -> None:
     for key, value in work(*args):
         sender.send(("result", key, value))
     sender.send(("done", "", None))
+
+
+def _run_fed_work(sender, inbox, items: _Fed, work: Callable, args: tuple) -> None:
+    _run_work(sender, inbox, work, (items, *args))

@@ -9,7 +9,7 @@ import shutil
 import struct
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,6 +98,31 @@ def build_index(
     Whoosh's default 128 MB; 1,024 MB measured the same as 256 there, and at 10,000 cases
     let the process grow to gigabytes).
     """
+    return index_entries(index_entries_of(cases, drafts=drafts, documents=documents),
+                         directory, procs=procs, limitmb=limitmb, stage=stage, owner=owner)
+
+
+IndexEntry = tuple[dict, dict[str, dict[str, str]]]
+
+
+def index_entries_of(cases: Iterable[Case], *, drafts: bool = False,
+                     documents: Mapping[str, dict] | None = None) -> Iterator[IndexEntry]:
+    """What the index is written from, a case at a time: its Whoosh document (from
+    `documents`, made when the case was read, or made now) and its terms' labels by facet."""
+    for case in cases:
+        if case.is_draft and not drafts:
+            continue
+        prepared = documents.get(case.id) if documents is not None else None
+        labels = {facet: {term.slug: term.label for term in terms}
+                  for facet, terms in case.facets.items() if terms}
+        yield prepared or case_document(case), labels
+
+
+def index_entries(entries: Iterable[IndexEntry], directory: Path, *, procs: int = 1,
+                  limitmb: int = 256, stage: bool = False,
+                  owner: int | None = None) -> IndexStats:
+    """`build_index` from entries made beforehand (`index_entries_of`): a build's second
+    process gets them one at a time through a pipe, and needs no Case."""
     started = time.perf_counter()
     directory = Path(directory)
     check_replaceable(directory)
@@ -108,8 +133,7 @@ def build_index(
     building.chmod(0o755)  # mkdtemp makes it private; the index is as readable as the project
     try:
         index = FileStorage(str(building)).create_index(case_schema())
-        count, labels = _write(index, cases, drafts=drafts, procs=procs, limitmb=limitmb,
-                               documents=documents)
+        count, labels = _write(index, entries, procs=procs, limitmb=limitmb)
         manifest = {"schema_version": SCHEMA_VERSION, "documents": count, "labels": labels}
         (building / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
                                          encoding="utf-8")
@@ -191,23 +215,18 @@ def memory_index(
 
 
 def _write(
-    index: Index, cases: Iterable[Case], *, drafts: bool = False, procs: int = 1,
-    limitmb: int = 256, documents: Mapping[str, dict] | None = None,
+    index: Index, entries: Iterable[IndexEntry], *, procs: int = 1, limitmb: int = 256,
 ) -> tuple[int, dict[str, dict[str, str]]]:
     labels: dict[str, dict[str, str]] = {}
     count = 0
     options = {"procs": procs, "multisegment": True} if procs > 1 else {}
     writer = index.writer(limitmb=limitmb, **options)
     try:
-        for case in cases:
-            if case.is_draft and not drafts:
-                continue
-            prepared = documents.get(case.id) if documents is not None else None
-            writer.add_document(**(prepared or case_document(case)))
+        for document, facets in entries:
+            writer.add_document(**document)
             count += 1
-            for facet, terms in case.facets.items():
-                for term in terms:
-                    labels.setdefault(facet, {})[term.slug] = term.label
+            for facet, terms in facets.items():
+                labels.setdefault(facet, {}).update(terms)
     except BaseException:
         writer.cancel()
         raise

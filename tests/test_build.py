@@ -263,7 +263,7 @@ def test_a_failure_in_the_index_process_fails_the_build_with_its_error(
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("pipeline.build.build_index", disk_full)  # the forked child's too
+    monkeypatch.setattr("pipeline.build.index_entries", disk_full)  # the forked child's too
     project.case()
     with pytest.raises(Abort):
         project.build()
