@@ -5,7 +5,7 @@
 
 The anonymisation check (names, places, companies), the search index, the related-case
 keywords and Pagefind's other spellings all read the same analysis of the same published
-text. `analyse` caches by line, so within a process a line is cut into words once; a build
+text. `analyse` caches the lines it cut last, so a file's line is cut into words once; a build
 analyses in the processes that read the files (pipeline/load.py) and hands the results on.
 Lines longer than Sudachi accepts are cut at sentence ends.
 """
@@ -93,7 +93,13 @@ def chunks(line: str) -> Iterator[tuple[int, str]]:
         start += len(sentence)
 
 
-@functools.lru_cache(maxsize=65536)
+# A file's lines are analysed for the check, the index, the keywords and the other spellings
+# within a moment of each other: a few thousand lines cover that. The cache once held 65,536,
+# some 6 kB each: 400 MB in each process that reads files, at 10,000 cases (bench/README.md).
+ANALYSE_CACHE_LINES = 8192
+
+
+@functools.lru_cache(maxsize=ANALYSE_CACHE_LINES)
 def analyse(line: str) -> tuple[Morph, ...]:
     """Sudachi's mode-C words of one line, each with its mode-A pieces (cached by line)."""
     words: list[Morph] = []

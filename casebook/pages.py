@@ -19,6 +19,7 @@ from casebook.facets import ANNOTATION_KEYS, CASE_INDEX_COLUMNS, FACETS
 from casebook.html import Markup, html, join
 from casebook.library import Library
 from casebook.model import Case, Guide, Heading
+from casebook.packed import PackedMarkup, packing
 from casebook.related import Related
 from casebook.render import (
     badge_html,
@@ -100,8 +101,12 @@ class PageWriter:
         return href(target, self.uri, self.directory_urls)
 
     def page(self, title: str, **options: object) -> Page:
-        return Page(self.uri, title, Markup("").join(self.parts), self.headings,
-                    search_html=Markup("").join(self.search_parts), **options)
+        page_html = Markup("").join(self.parts)
+        search_html = Markup("").join(self.search_parts)
+        if packing():  # a site build: compressed until written (casebook/packed.py)
+            page_html, search_html = PackedMarkup(page_html), PackedMarkup(search_html)
+        return Page(self.uri, title, page_html, self.headings, search_html=search_html,
+                    **options)
 
 
 # --- cards and lists ------------------------------------------------------------------------

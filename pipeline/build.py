@@ -21,6 +21,7 @@ The MkDocs plugin (plugins/plugin.py) calls these from its hooks; the `casebook`
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import json
@@ -39,6 +40,7 @@ from casebook.library import Library
 from casebook.links import check_addresses, check_links
 from casebook.model import Case
 from casebook.moodle import moodle_files
+from casebook.packed import packed_pages
 from casebook.pages import Cards, Page, case_page, guide_page, site_pages
 from casebook.practice import practice_files, practice_pages, practice_questions
 from casebook.prep import prep_index
@@ -174,7 +176,12 @@ class Build:
                       f"({self.timings.seconds['read+check']:.1f} s)")
         if site_dir is not None:
             self.feed_index()
-        with self.timings.stage("pages+related"):
+            self.noun_pairs()  # the files' own sets let go of before the pages are made
+        # A site build holds every page until the site engine writes it: compressed until
+        # then (casebook/packed.py). Not in `mkdocs serve`, whose preview is made at once.
+        packing = packed_pages() if site_dir is not None and self.command == "build" \
+            else contextlib.nullcontext()
+        with self.timings.stage("pages+related"), packing:
             finder = self.related_finder()
 
             def related(case: Case) -> list[Related]:
@@ -322,7 +329,10 @@ class Build:
         from casebook.japanese import tokenizer
 
         tokenizer()  # the dictionary, shared with the children instead of loaded in each
-        self._index = Background(_write_index, self.index_dir, os.getpid(), fed=True)
+        # At the build's priority: it must be done before Pagefind runs, or its memory adds to
+        # Pagefind's at the build's peak (niced, it ran to the end of a 10,000-case build).
+        self._index = Background(_write_index, self.index_dir, os.getpid(), fed=True,
+                                 niceness=0)
         if self.options.search_pagefind and self.command != "serve" and can_fork():
             leftovers.remove_stale(Path(site_dir).parent, ".pagefind.new-")
             self._pagefind = Child(_pagefind_child, Path(site_dir), os.getpid(),

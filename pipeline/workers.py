@@ -143,8 +143,9 @@ class Child:
         try:
             return self._channel.recv()
         except EOFError:
-            code = self._process.exitcode if self._process is not None else None
-            self.close()
+            process = self._process
+            self.close()  # joined first: the exit code is known only once it has ended
+            code = process.exitcode if process is not None else None
             raise WorkerError(f"the process ended without a result (exit code {code})") \
                 from None
 

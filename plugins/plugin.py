@@ -43,6 +43,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.caches: Caches | None = None
         self.build: Build | None = None
         self.pages: dict = {}
+        self.unwritten: set[str] = set()  # pages whose HTML MkDocs gets when it writes them
         self.staged: StagedSite | None = None
         self.preview: Preview | None = None  # `mkdocs serve` only
         self.written = 0  # pages MkDocs has written in this build
@@ -99,6 +100,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         for warning in self.build.warnings:
             log.warning(warning)
         self.pages = {page.src_uri: page for page in pages}
+        self.unwritten = set()
         self.warnings.counts.clear()
         logging.getLogger("mkdocs").addHandler(self.warnings)
         self.written = 0
@@ -143,7 +145,21 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if ours is None:
             return html
         page.toc = toc(ours)
+        if self.command == "build":
+            # MkDocs reads every page before it writes the first: given now, every article
+            # would be held twice over at once. Given when the page is written, let go of
+            # once it is (on_post_page).
+            self.unwritten.add(page.file.src_uri)
+            return ""
         return ours.hand_over()
+
+    # First: other plugins' on_page_context see the page's HTML.
+    @event_priority(100)
+    def on_page_context(self, context, *, page: MkDocsPage, config: MkDocsConfig, nav):
+        if page.file.src_uri in self.unwritten:
+            self.unwritten.discard(page.file.src_uri)
+            page.content = self.pages[page.file.src_uri].hand_over()
+        return context
 
     # Last, so the page handed to Pagefind is the page written.
     @event_priority(-100)
@@ -152,6 +168,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             raise Superseded  # `mkdocs serve`: a newer edit is waiting; start over with it
         if self.build is not None:
             self.build.page_written(page.file.dest_uri, output)
+            if self.command == "build" and page.file.src_uri in self.pages:
+                page.content = None  # written and checked: MkDocs needs it no more
             self.written += 1
             total = len(self.pages)
             # A long build says how far it is: at each quarter of the pages.
