@@ -195,6 +195,9 @@ class Build:
                                            trainer=self.options.trainer)
             problems = check_links(self.library, self.pages, set(self.loaded.assets))
             problems += check_addresses(self.library, self.pages)
+        if site_dir is not None and self.caches is None:
+            for result in self.loaded.results:  # the related cases are found: let go of them
+                result.search.terms = None
         if site_dir is not None:
             stamp_dates(self.pages, self.library, self.options.root,
                         (self.options.docs_dir, self.options.cases_dir))

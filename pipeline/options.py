@@ -40,7 +40,7 @@ class BuildOptions:
     related_weights: dict[str, float] = field(default_factory=dict)
     search_index_dir: str = ".casebook-index"
     search_pagefind: bool = True
-    search_pagefind_part_pages: int = 1000
+    search_pagefind_part_pages: int = 500
     edition: str = "learner"
     practice_moodle: bool = False
 

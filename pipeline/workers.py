@@ -41,6 +41,7 @@ R = TypeVar("R")
 # Below this many items the work is done in this process: starting workers costs more than
 # it saves below a few dozen files.
 MIN_ITEMS = 64
+CHUNK_ITEMS = 64
 
 class WorkerError(Exception):
     """Work in another process failed; the message says what the child reported."""
@@ -64,7 +65,9 @@ def map_in_processes(function: Callable[[T], R], items: Sequence[T], *,
     if processes < 2 or len(items) < max(threshold, 2) or not can_fork():
         return [function(item) for item in items]
     # A few chunks per process: an uneven share (one long file) does not leave a core idle.
-    chunksize = max(1, len(items) // (processes * 4))
+    # At most CHUNK_ITEMS: a worker holds a chunk's results until it sends them all (1,250
+    # files' at 10,000 cases, with their pickled copy).
+    chunksize = max(1, min(CHUNK_ITEMS, len(items) // (processes * 4)))
     if before_fork is not None:
         before_fork()
     parent = os.getpid()

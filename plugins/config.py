@@ -31,7 +31,7 @@ class CasebookConfig(Config):
     """Whoosh index written next to the site (not inside it), relative to mkdocs.yml."""
     search_pagefind = c.Type(bool, default=True)
     """Index the built site with Pagefind for in-browser search."""
-    search_pagefind_part_pages = c.Type(int, default=1000)
+    search_pagefind_part_pages = c.Type(int, default=500)
     """Pages Pagefind indexes at once (its memory grows with them); more are indexed in parts."""
 
     practice_moodle = c.Type(bool, default=False)

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, Token, Tokenizer
 
-from casebook.japanese import analyse, fold, part_of_speech
+from casebook.japanese import ANALYSE_CACHE_LINES, analyse, fold, part_of_speech
 
 # Parts of speech (Sudachi's first level) that carry no meaning on their own in a search.
 DROPPED_POS = frozenset({"助詞", "助動詞", "補助記号", "空白"})
@@ -40,8 +40,8 @@ def _pos0(pos_id: int) -> str:
 
 
 # A case's body holds every section line again, and lines repeat across fields: each line is
-# turned into index words once per process.
-@functools.lru_cache(maxsize=65536)
+# turned into index words once per file (the lines cut last are kept, as by `analyse`).
+@functools.lru_cache(maxsize=ANALYSE_CACHE_LINES)
 def _words(line: str) -> tuple[tuple[Word, ...], ...]:
     """Per position of a line: its mode-C word and that word's mode-A pieces."""
     return tuple((Word(m.surface, m.normalized, _pos0(m.pos)),
@@ -53,7 +53,7 @@ def _kept(word: Word) -> bool:
     return word.pos not in DROPPED_POS or word.normalized in KEPT_AUXILIARIES
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=ANALYSE_CACHE_LINES)
 def _line_positions(line: str) -> tuple[tuple[str, ...], ...]:
     """The terms the analyzer chain indexes for a line, by position (positions with nothing
     kept are left out, as PartOfSpeechFilter renumbers them)."""
@@ -65,7 +65,7 @@ def _line_positions(line: str) -> tuple[tuple[str, ...], ...]:
     return tuple(positions)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=ANALYSE_CACHE_LINES)
 def _prepared_line(line: str) -> str:
     return _POSITION.join(_ALTERNATIVE.join(terms) for terms in _line_positions(line))
 

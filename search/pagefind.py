@@ -83,8 +83,10 @@ INDEX_LANGUAGE = "und"
 # Pagefind holds every page it indexes in memory at once, some 0.5 MB a case page (5 GB at
 # 10,000 cases). A larger site is indexed in parts of this many pages, one after another, each
 # a bundle of its own: pagefind/ and pagefind/part-2/ …, listed in PARTS_FILE. The page
-# script merges them (Pagefind's mergeIndex) and searches them as one.
-PART_PAGES = 1000
+# script merges them (Pagefind's mergeIndex) and searches them as one. 500 pages take Pagefind
+# about 290 MB (1,000 took 570 MB, the largest share of a 10,000-case build's peak memory);
+# a query reads one more index chunk per part (bench/README.md).
+PART_PAGES = 500
 PARTS_FILE = "casebook-parts.json"
 
 _VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",

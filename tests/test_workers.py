@@ -161,3 +161,45 @@ def test_a_build_that_fails_its_check_leaves_no_child_running(project: Project,
     while multiprocessing.active_children() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not multiprocessing.active_children()
+
+
+# --- page HTML held compressed until written (casebook/packed.py) ------------------------------
+
+
+def test_packed_markup_gives_back_the_same_html_wherever_html_is_used() -> None:
+    from casebook.html import Markup, html
+    from casebook.packed import PackedMarkup, packed_pages, packing
+    from casebook.pages import PageWriter
+
+    article = Markup('<p>資金繰り &amp; <a href="../b/">B社</a></p>\n') * 50
+    packed = PackedMarkup(article)
+    assert str(packed) == article and Markup(packed) == article
+    assert html("<div>{}</div>", packed) == f"<div>{article}</div>"  # markup, not escaped
+    assert len(packed._data) < len(article.encode("utf-8")) / 4
+    writer = PageWriter("cases/a.md", True)
+    writer.add(article)
+    assert isinstance(writer.page("A").html, Markup)  # only a site build packs
+    with packed_pages():
+        assert packing()
+        page = writer.page("A")
+    assert not packing()
+    assert isinstance(page.html, PackedMarkup)
+    assert page.hand_over() == article and str(page.html) == ""
+    assert str(page.search_html) == article
+
+
+def test_other_plugins_see_each_page_html_when_it_is_written(project: Project) -> None:
+    """MkDocs gets a page's HTML only when it writes it: a plugin reading it then (Material's
+    search indexes page.content in on_page_context) still finds every page's text."""
+    import json
+
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false").replace(
+        "plugins:\n", "plugins:\n  - search\n"))
+    project.case()
+    project.build()
+    index = json.loads((project.root / "site" / "search" / "search_index.json")
+                       .read_text("utf-8"))
+    texts = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith(
+        "cases/a-parts/"))
+    assert "目標年商を達成した" in texts
+    assert "目標年商を達成した" in project.page("cases/a-parts")
