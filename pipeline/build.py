@@ -15,6 +15,12 @@ Every output reads the parsed library; nothing here re-reads a Markdown file. `p
 build's own: `cancel()` ends them (a failed or interrupted build), and they end by themselves if
 the build's process dies.
 
+Memory (a 10,000-case build's whole process tree, bench/README.md): the two background
+processes are forked before anything is read and fed their data one item at a time (a child
+forked later keeps most of the build's heap as its own); each page's HTML is kept compressed
+until the site engine writes it (casebook/packed.py); what was handed to a child or is needed
+no more (index documents, each file's nouns and keyword counts, search copies) is let go of.
+
 The MkDocs plugin (plugins/plugin.py) calls these from its hooks; the `casebook` command
 (pipeline/cli.py) calls `prepare` to check and the index stage to write the Whoosh index.
 """
@@ -51,6 +57,7 @@ from casebook.urls import dest_path, page_url
 from pipeline.gate import OutputGate
 from pipeline.history import stamp_dates
 from pipeline.load import Loaded, ReadCache, load, reread
+from pipeline.memory import give_back
 from pipeline.options import BuildOptions
 from pipeline.sitedir import SWAP_LOCK, replace_folder
 from pipeline.timing import Stopwatch
@@ -85,6 +92,10 @@ log = logging.getLogger("casebook")
 _PAGEFIND_LOCK = threading.Lock()
 # What would be markup in a site setting the theme prints unescaped (site_name and the like).
 _MARKUP = re.compile(r"[<>&\"]")
+
+# Every so many pages written, the memory of those let go of is given back (pipeline/memory.py).
+GIVE_BACK_PAGES = 500
+
 
 class OutputError(Exception):
     """An output (the Whoosh index, Pagefind's bundle) could not be written."""
@@ -125,6 +136,7 @@ class Build:
         self._search_thread: threading.Thread | None = None
         self._practice: dict | None = None  # drill name -> questions (casebook/practice.py)
         self._noun_pairs: list[tuple[str, str]] | None = None
+        self._written = 0  # pages the site engine has written
 
     @property
     def drafts(self) -> bool:
@@ -177,6 +189,7 @@ class Build:
         if site_dir is not None:
             self.feed_index()
             self.noun_pairs()  # the files' own sets let go of before the pages are made
+            give_back()
         # A site build holds every page until the site engine writes it: compressed until
         # then (casebook/packed.py). Not in `mkdocs serve`, whose preview is made at once.
         packing = packed_pages() if site_dir is not None and self.command == "build" \
@@ -207,6 +220,7 @@ class Build:
                       f"({self.timings.seconds['pages+related']:.1f} s)")
         if site_dir is not None:
             self.feed_pagefind()
+            give_back()
         return self.pages
 
     def schema_upkeep(self) -> list[Problem]:
@@ -396,6 +410,9 @@ class Build:
         """A page as the site engine wrote it (`path` relative to the site)."""
         if self._gate is not None:
             self._gate.check(path, html_text)
+        self._written += 1
+        if self._written % GIVE_BACK_PAGES == 0:  # the pages written are let go of
+            give_back()
 
     def finish(self, site_dir: Path) -> list[str]:
         """Write cases.json, finish Pagefind's bundle, wait for the index; lines to log.
@@ -416,10 +433,13 @@ class Build:
             for path, data in outputs.items():
                 self._gate.check(path, data)
             self._gate.raise_leaks()
-        for path, data in outputs.items():
+        while outputs:  # each let go of once written
+            path, data = outputs.popitem()
             out = site_dir / path
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(data, encoding="utf-8")
+        data = ""
+        give_back()  # before Pagefind's last parts run beside this process
         if self.command == "serve":
             return messages  # the search outputs follow the site: search_in_background
         if self.options.search_pagefind:
