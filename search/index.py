@@ -210,7 +210,7 @@ def memory_index(
 ) -> SearchIndex:
     """An index held in memory (Whoosh RamStorage), for tests and one-off tools."""
     index = RamStorage().create_index(case_schema())
-    _, labels = _write(index, cases, drafts=drafts)
+    _, labels = _write(index, index_entries_of(cases, drafts=drafts))
     return SearchIndex(index, vocabulary, labels)
 
 
