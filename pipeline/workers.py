@@ -54,16 +54,19 @@ def can_fork() -> bool:
 
 def map_in_processes(function: Callable[[T], R], items: Sequence[T], *,
                      processes: int | None = None, min_items: int | None = None,
-                     before_fork: Callable[[], object] | None = None) -> list[R]:
+                     before_fork: Callable[[], object] | None = None,
+                     keep: Callable[[R], R] | None = None) -> list[R]:
     """`[function(item) for item in items]`, spread over `processes` (default: every core).
 
     `before_fork` runs only when workers are started, just before: what it loads (the Sudachi
-    dictionary) the workers then share instead of each loading it again.
+    dictionary) the workers then share instead of each loading it again. `keep`, if given,
+    is applied here to each result as it arrives (to make it smaller before the next comes).
     """
+    keep = keep or (lambda result: result)
     processes = processes or os.cpu_count() or 1
     threshold = MIN_ITEMS if min_items is None else min_items
     if processes < 2 or len(items) < max(threshold, 2) or not can_fork():
-        return [function(item) for item in items]
+        return [keep(function(item)) for item in items]
     # A few chunks per process: an uneven share (one long file) does not leave a core idle.
     # At most CHUNK_ITEMS: a worker holds a chunk's results until it sends them all (1,250
     # files' at 10,000 cases, with their pickled copy).
@@ -73,7 +76,7 @@ def map_in_processes(function: Callable[[T], R], items: Sequence[T], *,
     parent = os.getpid()
     with multiprocessing.get_context("fork").Pool(processes, initializer=die_with_parent,
                                                   initargs=(parent,)) as pool:
-        return pool.map(function, items, chunksize=chunksize)
+        return [keep(result) for result in pool.imap(function, items, chunksize=chunksize)]
 
 
 # The background child yields the cores to the build's own process, which everything waits
