@@ -61,7 +61,7 @@ from pipeline.memory import give_back
 from pipeline.options import BuildOptions
 from pipeline.sitedir import SWAP_LOCK, replace_folder
 from pipeline.timing import Stopwatch
-from pipeline.workers import Background, Child, WorkerError, can_fork
+from pipeline.workers import BACKGROUND_NICENESS, Background, Child, WorkerError, can_fork
 from search import leftovers
 from search.errors import SearchError
 from search.index import (
@@ -346,10 +346,12 @@ class Build:
         from casebook.japanese import tokenizer
 
         tokenizer()  # the dictionary, shared with the children instead of loaded in each
-        # At the build's priority: it must be done before Pagefind runs, or its memory adds to
-        # Pagefind's at the build's peak (niced, it ran to the end of a 10,000-case build).
+        # A build's at the build's priority: it must be done before Pagefind runs, or its
+        # memory adds to Pagefind's at the peak (niced, it ran to the end of a 10,000-case
+        # build). `mkdocs serve` keeps it niced: the edited page is shown first.
         self._index = Background(_write_index, self.index_dir, os.getpid(), fed=True,
-                                 niceness=0)
+                                 niceness=0 if self.command == "build" else
+                                 BACKGROUND_NICENESS)
         if self.options.search_pagefind and self.command != "serve" and can_fork():
             leftovers.remove_stale(Path(site_dir).parent, ".pagefind.new-")
             self._pagefind = Child(_pagefind_child, Path(site_dir), os.getpid(),
