@@ -384,6 +384,40 @@ def test_fix_normalize_adds_walls_to_a_flow_list_and_keeps_crlf_and_bom(
     assert result.returncode == 0, result.stderr
 
 
+def test_fix_normalize_writes_lf_for_cr_only_line_ends_and_fixes_the_values(
+        project: Project) -> None:
+    path = project.root / "cases" / "a-parts.md"
+    path.write_bytes(MESSY.replace("\n", "\r").encode("utf-8"))  # an old Mac editor's file
+    result = casebook(project, "check", "--fix", "normalize")
+    assert path.read_text(encoding="utf-8") == FIXED
+    assert "fixed cases/a-parts.md:1: line ends: 'CR ×30' → 'LF'" in result.stdout
+    assert "fixed cases/a-parts.md:7: industry: 'e' → '製造業'" in result.stdout
+    assert "fixed cases/a-parts.md:14: walls: added '足りない'" in result.stdout
+    assert "normalize: 11 changes" in result.stdout
+    assert result.returncode == 0, result.stderr
+
+
+def test_fix_normalize_writes_lf_for_mixed_line_ends_even_with_nothing_else_to_fix(
+        project: Project) -> None:
+    path = project.case()
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # Lines pasted from elsewhere: CRLF from line 3, a lone CR on line 5, LF elsewhere.
+    mixed = "\n".join(lines[:2]) + "\n" + "\r\n".join(lines[2:4]) + "\r\n" + lines[4] + \
+        "\r" + "\n".join(lines[5:])
+    path.write_bytes(mixed.encode("utf-8"))
+    result = casebook(project, "check", "--fix", "normalize")
+    assert "fixed cases/a-parts.md:3: line ends: 'CR ×1, CRLF ×2, LF ×" in result.stdout
+    assert "' → 'LF'" in result.stdout
+    data = path.read_bytes()
+    assert b"\r" not in data
+    assert data.decode("utf-8") == "\n".join(lines).replace("industry: E\n",
+                                                             "industry: 製造業\n")
+    assert result.returncode == 0, result.stderr
+    again = casebook(project, "check", "--fix", "normalize")
+    assert "normalize: 0 changes" in again.stdout
+    assert "line ends" not in again.stdout
+
+
 def test_fix_normalize_leaves_unknown_values_for_the_check(project: Project) -> None:
     path = project.case(walls="見えな, ついてこない")
     before = path.read_text(encoding="utf-8")
