@@ -320,3 +320,35 @@ def test_drafts_at_the_top_of_mkdocs_yml_is_not_an_option_and_publishes_nothing(
     assert "Unrecognised configuration name: drafts" in caplog.text
     assert "Z社" not in project.page("walls/mienai")
     assert "z-draft" not in (site / "cases" / "index.html").read_text(encoding="utf-8")
+
+
+# --- one H1 per case ----------------------------------------------------------------------------
+
+def test_second_h1_written_for_a_section_names_line_heading_and_the_section(
+        project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("## 支援アプローチ", "# 支援アプローチ"),
+                    "utf-8")
+    title = line_of(project, "cases/a-parts.md", "# 属人的経営から組織的経営へ")
+    line = line_of(project, "cases/a-parts.md", "# 支援アプローチ")
+    report = problems_of(project)
+    assert (f"cases/a-parts.md:{line}: heading: a second H1 '# 支援アプローチ' (the title is the "
+            f"H1 on line {title}): a case has one H1; write sections as '## …' and headings "
+            "inside them as '### …' — did you mean '## 支援アプローチ'?") in report, report
+
+
+def test_second_h1_with_no_section_like_it_is_reported_without_a_guess(project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text("utf-8") + "\n# 補足メモ\n\n後日談。\n", "utf-8")
+    line = line_of(project, "cases/a-parts.md", "# 補足メモ")
+    report = problems_of(project)
+    assert (f"cases/a-parts.md:{line}: heading: a second H1 '# 補足メモ' (the title is the H1 "
+            "on line 16): a case has one H1; write sections as '## …' and headings inside "
+            "them as '### …'\n") in report + "\n", report
+    assert "did you mean" not in report
+
+
+def test_a_hash_line_in_a_code_block_is_no_second_h1(project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text("utf-8") + "\n```text\n# 設定ファイルの例\n```\n", "utf-8")
+    assert load_library(project.root).case("a-parts").title == "属人的経営から組織的経営へ"
