@@ -266,8 +266,11 @@ def _read_postings(matcher, with_values: bool) -> tuple[np.ndarray, np.ndarray, 
     Whoosh's W3 postings are read block by block (a block's ids, weights and values are
     one pickled tuple); any other matcher one posting at a time.
     """
-    if isinstance(matcher, FilterMatcher):  # deletions: filtered by the caller's alive mask
+    if isinstance(matcher, FilterMatcher):
+        # Deletions: the caller drops them with its alive mask. The filter has already moved
+        # its child past any deleted first postings: start the child again.
         matcher = matcher.child
+        matcher.reset()
     if type(matcher) is W3LeafMatcher and not matcher._byteids:
         ids, weights, values = [], [], []
         while matcher.is_active():
@@ -280,6 +283,8 @@ def _read_postings(matcher, with_values: bool) -> tuple[np.ndarray, np.ndarray, 
                 matcher._read_values()
                 values.extend(matcher._values)
             matcher._next_block()
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0), values
         return np.concatenate(ids), np.concatenate(weights), values
     ids, weights, values = [], [], []
     while matcher.is_active():
