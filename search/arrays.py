@@ -21,10 +21,13 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import chain
+from pickle import loads
 
 import numpy as np
 from whoosh import query as q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
@@ -69,11 +72,22 @@ class Postings:
     def flat_positions(self, field_format) -> np.ndarray:
         """Every occurrence as document * POSITION_STRIDE + position, ascending."""
         if self._flat is None:
-            decode = field_format.decode_positions
-            lists = [decode(value) for value in self.values]
-            counts = np.fromiter((len(p) for p in lists), dtype=np.int64, count=len(lists))
-            positions = np.fromiter((x for p in lists for x in p), dtype=np.int64,
-                                    count=int(counts.sum()))
+            if type(field_format) is Positions:
+                # Positions.decode_positions without its Python loop: each value is a
+                # count and a pickled list of gaps (its final STOP byte maybe left off).
+                lists = [loads(v[4:] if v[-1:] == b"." else v[4:] + b".") for v in self.values]
+                counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+                gaps = np.fromiter(chain.from_iterable(lists), dtype=np.int64,
+                                   count=int(counts.sum()))
+                running = np.cumsum(gaps)
+                ends = np.cumsum(counts)
+                before = np.concatenate([[0], running[ends[:-1] - 1]]) if len(ends) else ends
+                positions = running - np.repeat(before, counts)
+            else:
+                lists = [field_format.decode_positions(value) for value in self.values]
+                counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+                positions = np.fromiter(chain.from_iterable(lists), dtype=np.int64,
+                                        count=int(counts.sum()))
             self._flat = np.repeat(self.docs, counts) * POSITION_STRIDE + positions
         return self._flat
 

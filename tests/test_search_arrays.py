@@ -174,3 +174,13 @@ def test_a_query_shape_it_does_not_know_is_refused_not_scored_differently(one_se
         arrays.evaluate(q.Prefix("body", "資金"))
     with pytest.raises(TypeError, match="slop"):
         arrays.evaluate(q.Phrase("body", ["資金", "繰り"], slop=3))
+
+
+def test_bigram_text_folds_width_and_case_one_character_for_one():
+    """The fallback's text table folds as BigramTokenizer does, keeping offsets."""
+    from search.analysis import fold_bigram_text
+
+    text = "ＤＸ化を進めるＡＢＣ　ｶﾀｶﾅ ㈱ １２３ ﬁ Ⅻ"
+    folded = fold_bigram_text(text)
+    assert folded == "dx化を進めるabc カタカナ ㈱ 123 ﬁ ⅻ"
+    assert len(folded) == len(text)
