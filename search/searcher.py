@@ -125,7 +125,8 @@ class SearchIndex:
         self.labels = {facet: dict(terms) for facet, terms in (labels or {}).items()}
         # Every (document, facet term) pair as two arrays, and the terms in index order.
         self._doc_terms: tuple[np.ndarray, np.ndarray, list[tuple[str, str]]] | None = None
-        self._texts: list[tuple[int, str]] | None = None
+        # docnum -> folded stored text, read as the bigram fallback first needs each case
+        self._texts: dict[int, str] = {}
         self._keywords: KeywordSimilarity | None = None
 
     def probe(self) -> None:
@@ -219,9 +220,8 @@ class SearchIndex:
         postings an index build wrote.
         """
         ranked = []
-        for docnum, text in self._folded_texts():
-            if not allowed[docnum]:
-                continue
+        for docnum in np.flatnonzero(allowed).tolist():
+            text = self._folded_text(docnum)
             found = [sum(1 for pair in chunk if pair in text) for chunk in parsed.bigram_chunks]
             complete = [count == len(chunk)
                         for count, chunk in zip(found, parsed.bigram_chunks, strict=True)]
@@ -230,16 +230,18 @@ class SearchIndex:
         ranked.sort(key=lambda hit: (-hit[1], hit[0]))
         return ranked
 
-    def _folded_texts(self) -> list[tuple[int, str]]:
-        if self._texts is None:
-            self._texts = []
-            for docnum, stored in self._searcher.reader().iter_docs():
-                names = [name for _, _, label, synonyms in stored.get("terms", ())
-                         for name in (label, *synonyms)]
-                text = "\n".join([stored.get("title", ""), stored.get("alias", ""), *names,
-                                  stored.get("body", "")])
-                self._texts.append((docnum, fold_bigram_text(text)))
-        return self._texts
+    def _folded_text(self, docnum: int) -> str:
+        """A case's title, alias, facet names and body, folded (read once, when first asked:
+        a filtered fallback reads only the cases the filters let through)."""
+        text = self._texts.get(docnum)
+        if text is None:
+            stored = self._searcher.stored_fields(docnum)
+            names = [name for _, _, label, synonyms in stored.get("terms", ())
+                     for name in (label, *synonyms)]
+            text = self._texts[docnum] = fold_bigram_text("\n".join(
+                [stored.get("title", ""), stored.get("alias", ""), *names,
+                 stored.get("body", "")]))
+        return text
 
     def _ranked(self, whoosh_query, allowed: np.ndarray) -> Ranked:
         """Every match, best first (score, then document number, as Whoosh orders them).
