@@ -32,9 +32,10 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
 
-# Posting lists kept per opened index (least recently used dropped first): a query reads a
-# few dozen; the most common words of 10,000 cases take about 100 KB each.
-CACHED_POSTINGS = 4096
+# Postings kept per opened index, in all lists together (least recently used lists dropped
+# first). A query at 10,000 cases reads a few dozen lists of up to 10,000 postings; a posting
+# with its encoded positions takes about 100 bytes, so this holds up to about 100 MB.
+CACHED_POSTINGS = 1_000_000
 
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -111,6 +112,7 @@ class QueryArrays:
                 alive[offset + docnum] = False
         self.alive = alive
         self._postings: OrderedDict[tuple[str, bytes], Postings] = OrderedDict()
+        self._cached = 0  # postings in self._postings
         self._lengths: dict[str, np.ndarray] = {}
 
     # --- evaluation -------------------------------------------------------------------------
@@ -262,8 +264,10 @@ class QueryArrays:
             found = Postings(found.docs[keep], found.weights[keep],
                              tuple(v for v, k in zip(found.values, keep, strict=False) if k))
         self._postings[key] = found
-        if len(self._postings) > CACHED_POSTINGS:
-            self._postings.popitem(last=False)
+        self._cached += len(found.docs)
+        while self._cached > CACHED_POSTINGS and len(self._postings) > 1:
+            _, dropped = self._postings.popitem(last=False)
+            self._cached -= len(dropped.docs)
         return found
 
     def lengths(self, field: str) -> np.ndarray:

@@ -184,3 +184,16 @@ def test_bigram_text_folds_width_and_case_one_character_for_one():
     folded = fold_bigram_text(text)
     assert folded == "dx化を進めるabc カタカナ ㈱ 123 ﬁ ⅻ"
     assert len(folded) == len(text)
+
+
+def test_postings_kept_are_bounded_and_dropped_lists_read_again(one_segment, monkeypatch):
+    import search.arrays as arrays_module
+
+    arrays = QueryArrays(one_segment._searcher)
+    monkeypatch.setattr(arrays_module, "CACHED_POSTINGS", 20)
+    query = queries.and_query(queries.parse("社員 付いてこない"))
+    whoosh = whoosh_ranking(one_segment, query)
+    assert whoosh
+    assert_same(whoosh, array_ranking(arrays, query), "first read")
+    assert arrays._cached <= 20 or len(arrays._postings) == 1
+    assert_same(whoosh, array_ranking(arrays, query), "read again")
