@@ -3,7 +3,8 @@
 `casebook search` ranks with QueryArrays instead of Whoosh's matchers (bench/README.md: the
 matchers took 600-800 ms a query at 10,000 cases). These tests hold the two to the same
 answers, query by query, on the shipped cases and the search fixtures, in one segment and in
-several segments with a deleted case (what `casebook index --procs 2` and updates write).
+two segments with a deleted case (a build with procs > 1 writes several segments; deletions
+are what any Whoosh index may hold).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def one_segment(library):  # noqa: F811
 
 @pytest.fixture(scope="module")
 def segments(library):  # noqa: F811
-    """The same cases in three segments, one case deleted after it was written."""
+    """The same cases in two segments, one case deleted after it was written."""
     index = RamStorage().create_index(case_schema())
     cases = list(library.cases)
     half = len(cases) // 2
