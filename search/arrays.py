@@ -295,8 +295,13 @@ def _read_postings(matcher, with_values: bool) -> tuple[np.ndarray, np.ndarray, 
             if matcher._data is None:
                 matcher._read_data()
             ids.append(np.cumsum(np.asarray(matcher._data[0], dtype=np.int64)))
-            matcher._read_weights()
-            weights.append(np.asarray(matcher._weights, dtype=np.float64))
+            # As W3LeafMatcher._read_weights: None is all 1.0, one float is every weight.
+            stored = matcher._data[1]
+            if stored is None or isinstance(stored, float):
+                weights.append(np.full(matcher._blocklength, 1.0 if stored is None
+                                       else float(np.float32(stored))))  # array("f")
+            else:
+                weights.append(np.asarray(stored, dtype=np.float64))
             if with_values:
                 matcher._read_values()
                 values.extend(matcher._values)
