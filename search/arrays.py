@@ -15,6 +15,9 @@ the byte-encoded field lengths) and formula, so rankings are Whoosh's
 
 Only the query shapes search/query.py builds are understood (Term, And, Or, AndMaybe,
 Phrase, NullQuery); anything else raises TypeError rather than scoring differently.
+Posting blocks and length columns are read through the internals of Whoosh-Reloaded 2.7.5's
+W3 codec (the version pyproject.toml pins); another matcher is read one posting at a time,
+another length column one document at a time.
 """
 
 from __future__ import annotations
