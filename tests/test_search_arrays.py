@@ -198,3 +198,21 @@ def test_postings_kept_are_bounded_and_dropped_lists_read_again(one_segment, mon
     assert_same(whoosh, array_ranking(arrays, query), "first read")
     assert arrays._cached <= 20 or len(arrays._postings) == 1
     assert_same(whoosh, array_ranking(arrays, query), "read again")
+
+
+@pytest.mark.parametrize("name", ["one_segment", "segments"])
+def test_reading_one_posting_and_one_length_at_a_time_gives_the_same(name, request,
+                                                                      monkeypatch):
+    """The slow paths, for a matcher or length column other than Whoosh 2.7.5's W3 ones."""
+    import search.arrays as arrays_module
+
+    index = request.getfixturevalue(name)
+    monkeypatch.setattr(arrays_module, "W3LeafMatcher", type("Other", (), {}))
+    monkeypatch.setattr(arrays_module, "_lenfield", lambda field: f"_no_such_{field}")
+    arrays = QueryArrays(index._searcher)
+    for text in ("社員 付いてこない", "資金繰り 見えない", "後継者 育成"):
+        parsed = queries.parse(text)
+        for query in (queries.and_query(parsed), queries.or_query(parsed)):
+            whoosh = whoosh_ranking(index, query)
+            assert whoosh, text
+            assert_same(whoosh, array_ranking(arrays, query), text)
