@@ -11,9 +11,10 @@ Width, kana and invisible characters
   and format characters (zero-width space and joiners, soft hyphen, BOM) are dropped, while
   remembering where every folded character came from, so findings always report the original
   text and the original column. The deny-list additionally folds case and katakana to hiragana
-  (jaconv), so 'ヤマダ' matches 'やまだ' and 'ﾔﾏﾀﾞ', 'ABC' matches 'ＡＢＣ' and 'abc'. A deny-list
-  term that begins or ends with a Latin letter or digit must not touch another one ('ABC'
-  does not match inside 'ABCD').
+  (jaconv), so 'ヤマダ' matches 'やまだ', 'ﾔﾏﾀﾞ' and 'ヤマタ゛' (and the other way round),
+  'ABC' matches 'ＡＢＣ' and 'abc'. A kanji term is not matched by its reading (山田 is not
+  やまだ): list the reading as a term of its own. A deny-list term that begins or ends with a
+  Latin letter or digit must not touch another one ('ABC' does not match inside 'ABCD').
 
 Structured identifiers (regular expressions only)
   phone        0 + 9–10 more digits or +81, with hyphens/dashes/ー, dots, slashes, spaces or
@@ -94,7 +95,7 @@ from typing import NamedTuple
 
 import jaconv
 
-from casebook.japanese import FORMAT, Morph, analyse, fold, part_of_speech
+from casebook.japanese import FORMAT, SPACING_MARKS, Morph, analyse, fold, part_of_speech
 from casebook.problems import Problem
 
 __all__ = ["KINDS", "Finding", "exceptions", "find_private_terms", "load_private_terms", "scan"]
@@ -422,13 +423,18 @@ def _private_pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(pieces)) if pieces else None
 
 
+# ゛゜ as the marks NFKC composes (カ゛ → ガ), as `fold` reads them.
+_COMBINING_MARKS = str.maketrans(SPACING_MARKS, "\u3099\u309a")
+
+
 def _private_terms_in(text: str, terms: Sequence[str]) -> re.Pattern[str] | None:
     """A pattern for the deny-list terms that occur in `text` at all (usually none)."""
     folded_terms = _folded_terms(tuple(terms))
     if not folded_terms:
         return None
     # One pass over the whole text decides which terms need matching at all.
-    whole = _GAP.sub("", _fold_term(unicodedata.normalize("NFKC", FORMAT.sub("", text))))
+    whole = _GAP.sub("", _fold_term(unicodedata.normalize(
+        "NFKC", FORMAT.sub("", text).translate(_COMBINING_MARKS))))
     return _private_pattern(tuple(sorted(t for t in folded_terms if _GAP.sub("", t) in whole)))
 
 

@@ -151,6 +151,7 @@ def read_case(doc: Document, vocabulary: Vocabulary, problems: list[Problem]) ->
         problems.append(Problem(path, meta.line("kind"), "source",
                                 "a precedent must cite its source (source: …)"))
     _check_title(doc, problems)
+    _second_h1(doc, problems)
     if status == "published":
         template_leftovers(doc, problems)
     present = [s.title for s in doc.sections]
@@ -221,6 +222,19 @@ def _check_hints(doc: Document, problems: list[Problem]) -> None:
                 str(max(n for n in questions if n < item.number))
                 if any(n < item.number for n in questions) else None))
         seen.add(item.number)
+
+
+def _second_h1(doc: Document, problems: list[Problem]) -> None:
+    """A case has one H1, its title: another '# …' is a section written one level too high
+    (the page would show two titles, and the section would be missing)."""
+    sections = list(REQUIRED_SECTIONS + OPTIONAL_SECTIONS)
+    for heading in [h for h in doc.headings if h.level == 1][1:]:
+        section = closest(heading.text, sections)
+        problems.append(Problem(
+            doc.path, heading.line, "heading",
+            f"a second H1 '# {heading.text}' (the title is the H1 on line {doc.title_line}): "
+            "a case has one H1; write sections as '## …' and headings inside them as '### …'",
+            heading.text, f"## {section}" if section else None))
 
 
 def _check_title(doc: Document, problems: list[Problem]) -> None:

@@ -18,8 +18,10 @@ from __future__ import annotations
 import json
 
 from casebook.curricula import CURRICULUM_KEYS, REQUIRED_KEYS, SESSION_KEYS
+from casebook.headcount import HEAD_COUNT, counts_heads
 from casebook.model import Case, Guide
 from casebook.schema import CASE_FIELDS, KINDS, STATUSES
+from casebook.typed_pattern import typed_pattern
 from casebook.vocabulary import SLUG, Facet, Vocabulary
 
 # Where the schema is written, relative to the project root.
@@ -62,10 +64,20 @@ def _term_enum(facet: Facet) -> dict:
     return {"type": "string", "enum": values, "enumDescriptions": hover}
 
 
+def _head_count() -> dict:
+    """A head count as `casebook check` reads one for a band facet (30, 30名, 約30人, ２１〜５０人):
+    the grammar of casebook/headcount.py; that a band holds the count is left to the check."""
+    return {"anyOf": [
+        {"type": "string", "pattern": f"^\\s*(?:{typed_pattern(HEAD_COUNT.pattern)})\\s*$"},
+        {"type": "integer", "minimum": 1, "maximum": 999_999_999}]}
+
+
 def _facet_help(facet: Facet, many: bool) -> str:
     labels = "、".join(t.label for t in facet.terms)
     how = "のリスト（例: [" + facet.terms[0].label + "]）" if many and facet.terms else "を1つ"
-    return f"{facet.label}{how}。{facet.description}\n\n使える語: {labels}"
+    counts = ("\n\n人数でも書けます（30、30名、約30人、21〜50人）。その人数を含む区分として"
+              "読みます" if counts_heads(facet.terms) else "")
+    return f"{facet.label}{how}。{facet.description}\n\n使える語: {labels}{counts}"
 
 
 def case_schema(vocabulary: Vocabulary) -> dict:
@@ -76,7 +88,10 @@ def case_schema(vocabulary: Vocabulary) -> dict:
         if field.facet is not None:
             facet = vocabulary[field.facet]
             definitions[facet.name] = _term_enum(facet)
-            ref = {"$ref": f"#/definitions/{facet.name}"}
+            ref: dict = {"$ref": f"#/definitions/{facet.name}"}
+            if counts_heads(facet.terms):  # 従業員規模: a band's label or a head count
+                definitions["head_count"] = _head_count()
+                ref = {"anyOf": [ref, {"$ref": "#/definitions/head_count"}]}
             spec: dict = ({"type": "array", "items": ref, "uniqueItems": True}
                           if field.many else dict(ref))
             if field.many and field.required:

@@ -5,7 +5,8 @@ a slug, full-width digits in a band: `ついてこない` → `付いてこな�
 `１－５` → `1-5`), drops the second spelling of a term listed twice, adds to `walls` a wall
 annotated in the body but not listed, and trims spaces around an id. It edits the characters
 of those values and nothing else: comments, key order, quoting and line ends of the rest of the
-file stay byte for byte as they were (the YAML is never dumped again).
+file stay byte for byte as they were (the YAML is never dumped again). The one exception, also
+reported: CR-only or mixed line ends become LF (see `_Text`).
 
 `propose()` suggests a replacement for an anonymisation finding (「山田社長」→「社長」, a
 phone number → deleted); `apply_replacement()` makes one confirmed replacement. Nothing here
@@ -61,17 +62,40 @@ class _Edit:
 
 
 class _Text:
-    """A file's text with its byte-order mark and line ends set aside, to be put back."""
+    """A file's text with its byte-order mark and line ends set aside, to be put back.
+
+    A file whose lines all end in CRLF gets CRLF back; any other file with a CR in it (CR-only
+    line ends, as old Mac editors wrote, or a mix of CR, CRLF and LF) gets LF: `casebook check`
+    and the build already read every CR, CRLF and LF as one line end, so LF is the text they
+    check, and a mix cannot be put back line for line once lines are added or removed.
+    """
 
     def __init__(self, text: str) -> None:
         self.bom = text.startswith("\ufeff")
         body = text[1:] if self.bom else text
-        self.crlf = "\r\n" in body and body.count("\r\n") == body.count("\n")
-        self.text = body.replace("\r\n", "\n") if self.crlf else body
+        crlf = body.count("\r\n")
+        self.crlf = crlf > 0 and crlf == body.count("\n") == body.count("\r")
+        self.text = body.replace("\r\n", "\n").replace("\r", "\n")
+        self.line_ends = _line_ends(body) if "\r" in body and not self.crlf else None
 
     def restore(self, text: str) -> str:
         text = text.replace("\n", "\r\n") if self.crlf else text
         return ("\ufeff" if self.bom else "") + text
+
+    def line_end_change(self, path: str) -> Change | None:
+        """The change made by writing LF for CR-only or mixed line ends (None: none made)."""
+        if self.line_ends is None:
+            return None
+        line, before = self.line_ends
+        return Change(path, line, "line ends", before, "LF")
+
+
+def _line_ends(body: str) -> tuple[int, str]:
+    """The first line not ending in LF, and the file's line ends counted ('CR ×3, LF ×2')."""
+    crlf = body.count("\r\n")
+    counts = {"CR": body.count("\r") - crlf, "CRLF": crlf, "LF": body.count("\n") - crlf}
+    line = body.count("\n", 0, body.index("\r")) + 1  # no CR before it
+    return line, ", ".join(f"{end} ×{n}" for end, n in counts.items() if n)
 
 
 def _scalar(node: yaml.Node) -> str | None:
@@ -83,17 +107,25 @@ def _scalar(node: yaml.Node) -> str | None:
 def normalize_case(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, list[Change]]:
     """The case file with its safe fixes made, and the list of changes (empty: untouched)."""
     source = _Text(text)
-    text = source.text
+    fixed, changes = _normalize_values(source.text, path, vocabulary)
+    line_ends = source.line_end_change(path)
+    if line_ends is not None:
+        changes = [line_ends, *changes]
+    return source.restore(fixed), changes
+
+
+def _normalize_values(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, list[Change]]:
+    """The LF text with the front-matter values fixed, and the changes (empty: untouched)."""
     raw, _, _ = split_front_matter(text)
-    if raw is None or "\r" in text:
-        return source.restore(text), []
+    if raw is None:
+        return text, []
     start = text.index("\n") + 1  # the YAML begins on line 2
     try:
         root = yaml.compose(raw, Loader=_Loader)
     except yaml.YAMLError:
-        return source.restore(text), []  # `casebook check` reports broken YAML
+        return text, []  # `casebook check` reports broken YAML
     if not isinstance(root, yaml.MappingNode):
-        return source.restore(text), []
+        return text, []
     edits: list[_Edit] = []
     changes: list[Change] = []
 
@@ -143,7 +175,7 @@ def normalize_case(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, l
         edits += _missing_walls(text, start, raw, path, vocabulary, walls_key, walls_node,
                                 listed, changes)
     if not edits:
-        return source.restore(text), []
+        return text, []
     changes = _final_lines(changes, edits, text)
     fixed_text = text
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
@@ -153,10 +185,10 @@ def normalize_case(text: str, path: str, vocabulary: Vocabulary) -> tuple[str, l
     try:
         values = yaml.load(check_raw or "", Loader=_Loader)
     except yaml.YAMLError:
-        return source.restore(text), []
+        return text, []
     if not isinstance(values, dict) or not _reads_back(values, changes):
-        return source.restore(text), []
-    return source.restore(fixed_text), sorted(changes, key=lambda c: c.line)
+        return text, []
+    return fixed_text, sorted(changes, key=lambda c: c.line)
 
 
 def _item_span(text: str, start: int, node: yaml.Node, index: int) -> tuple[int, int] | None:

@@ -5,7 +5,8 @@ looked up (Facet.get: a case's `employees:`, `casebook new`, `casebook prep --em
 head count inside a search query (search/searcher.py).
 The browser repeats it once, in plugins/overrides/assets/casebook/headcount.js, which the
 search box (search.js) and /prep/ (prep.js) both read; tests/test_headcount.py holds the one
-table of inputs that Python and both pages are checked against.
+table of inputs that Python and both pages are checked against. The editor schema's pattern is
+generated from HEAD_COUNT (casebook/typed_pattern.py), not copied.
 
 A head count is a range: 「30人」 is 30 to 30, 「5人以下」 1 to 5, 「301人以上」 301 and
 up. Its band is the one that holds the whole range, so 「300人以上」 and 「20〜30人」,
@@ -33,6 +34,13 @@ HEAD_COUNT = re.compile(
     r"(?:(?:従業員|社員|職員|スタッフ)数?\s*)?(?:(?:約|およそ|ほぼ)\s*)?([0-9]+)"
     r"(?:\s*[-〜~]\s*([0-9]+))?(?:\s*(人|名))?(?:\s*(以上|以下|未満|\+))?"
     r"(?:規模|程度|ほど|くらい|ぐらい|前後)?")
+
+
+def counts_heads(terms: Iterable[Term]) -> bool:
+    """Whether a facet's terms are head-count bands, so that a head count is one of its values
+    (the editor schema then accepts one: casebook/editor_schema.py)."""
+    return any(HEAD_COUNT.fullmatch(unicodedata.normalize("NFKC", t.label).strip())
+               for t in terms)
 
 
 def band_of_value(value: str, bands: Iterable[Term]) -> Term | None:

@@ -128,11 +128,16 @@ class Folded(NamedTuple):
         return self.starts[start], self.ends[end - 1]
 
 
+# The spacing voiced and semi-voiced sound marks, typed after a kana for ガ or パ (カ゛, ハ゜).
+SPACING_MARKS = "\u309b\u309c"
+
+
 def fold(line: str) -> Folded:
     """NFKC `line` without format characters, remembering where each character came from.
 
     What is analysed is the folded line: full-width digits and Latin are plain, half-width
-    katakana is full-width, ㈱ is (株), and a zero-width space inside a word is gone.
+    katakana is full-width (ｶﾞ and カ゛ are ガ), ㈱ is (株), and a zero-width space inside a
+    word is gone.
     """
     folded = unicodedata.normalize("NFKC", line)
     if len(folded) == len(line) and not _COMBINING.search(line) and not FORMAT.search(line):
@@ -145,6 +150,9 @@ def fold(line: str) -> Folded:
         if FORMAT.match(char):
             continue  # invisible: 090\u200b-1234 is 090-1234
         piece = unicodedata.normalize("NFKC", char)
+        if char in SPACING_MARKS and out and \
+                len(unicodedata.normalize("NFC", out[-1] + piece[-1])) == 1:
+            piece = piece[-1]  # カ゛ is ガ as ｶﾞ is (NFKC makes ゛ a space and a mark)
         if out and piece and unicodedata.combining(piece[0]):
             # Half-width ﾀﾞ folds to タ + combining mark; compose onto the previous character.
             composed = unicodedata.normalize("NFC", out[-1] + piece[0])

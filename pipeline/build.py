@@ -182,6 +182,7 @@ class Build:
                                search=self.command != "check",
                                cache=self.caches.read if self.caches else None)
             self.loaded.problems += self.schema_upkeep()
+            self.loaded.problems += self.drafts_option()
             self.loaded.raise_problems()
         self.progress(f"read and checked {len(self.library.cases):,} cases and "
                       f"{len(self.library.guides):,} guides "
@@ -222,6 +223,27 @@ class Build:
             self.feed_pagefind()
             give_back()
         return self.pages
+
+    def drafts_option(self) -> list[Problem]:
+        """`drafts: true` in a site build is refused while there are drafts: they would be
+        listed on the term pages, the matrix and the case list of a site anyone may read
+        (MkDocs writes no page for a draft, so each would be a dead link). `mkdocs serve`
+        shows drafts without the option; `casebook check` reports what the build would."""
+        if self.command not in ("build", "check") or not self.options.drafts:
+            return []
+        drafts = sorted(r.job.display for r in self.loaded.results
+                        if any(d is not None and d.is_draft
+                               for d in (r.case, r.guide, r.curriculum)))
+        if not drafts:
+            return []
+        shown = ", ".join(drafts[:5]) + (f" and {len(drafts) - 5} more" if len(drafts) > 5
+                                         else "")
+        count = f"{len(drafts)} draft{'s' if len(drafts) != 1 else ''}"
+        return [Problem("mkdocs.yml", 0, "drafts", (
+            f"'drafts: true' in the casebook plugin's options would publish {count} "
+            f"(status: draft) in this {self.options.edition} build: {shown}. Remove the "
+            "option (`mkdocs serve` shows drafts without it) or set status: published in "
+            "each file that is ready"), "true")]
 
     def schema_upkeep(self) -> list[Problem]:
         """The editor's schemas kept current: a site build rewrites them, `casebook check`

@@ -380,8 +380,9 @@ _TAG = re.compile(r"<[^>]*>")
 def _check_asset(path: Path, display: str, rel: str,
                  private_terms: tuple[str, ...]) -> list[Problem]:
     """An asset is published as it is: its name is scanned like text, its bytes for the
-    deny-list (a text file renamed .png is still text), and an SVG — text and markup a
-    browser runs — for everything, scripts included."""
+    deny-list (a text file renamed .png is still text), a PDF's text as a viewer shows it
+    for the deny-list too, and an SVG — text and markup a browser runs — for everything,
+    scripts included."""
     problems = _scan_texts(display, [PublishedText(rel, 0, "file name")], "", private_terms,
                            [])
     try:
@@ -408,7 +409,23 @@ def _check_asset(path: Path, display: str, rel: str,
             problems.append(Problem(display, 0, "file",
                                     f"private term 非公開語 '{finding.shown}' in the file's "
                                     "content", finding.text))
+    if path.suffix.lower() == ".pdf" and private_terms:
+        problems += _check_pdf(data, display, private_terms)
     return problems
+
+
+def _check_pdf(data: bytes, display: str, private_terms: tuple[str, ...]) -> list[Problem]:
+    """The deny-list in a PDF's text as a viewer shows it (pipeline/pdf_text.py)."""
+    from pipeline.pdf_text import PdfUnreadable, pdf_texts
+
+    try:
+        texts = pdf_texts(data)
+    except PdfUnreadable as error:
+        return [Problem(display, 0, "file", f"cannot read the PDF's text to look for private "
+                        f"terms ({error}): publish a PDF that opens without a password")]
+    return [Problem(display, 0, "file", f"private term 非公開語 '{finding.shown}' in the PDF "
+                    f"({where})", finding.text)
+            for where, text in texts for finding in find_private_terms(text, private_terms)]
 
 
 class _SharedNouns:

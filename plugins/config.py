@@ -18,7 +18,8 @@ class CasebookConfig(Config):
     """Deny-list of real names that must never be published (the file itself never is)."""
 
     drafts = c.Optional(c.Type(bool))
-    """Include `status: draft` cases; unset means only in `mkdocs serve`."""
+    """Include `status: draft` files; unset means only in `mkdocs serve`. `mkdocs build` and
+    `casebook check` refuse `true` while there are drafts (pipeline/build.py)."""
     edition = c.Choice(("learner", "trainer"), default="learner")
     """`trainer` also publishes teaching notes (```teaching-note blocks)."""
 

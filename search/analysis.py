@@ -238,14 +238,29 @@ class NormalizedFormFilter(Filter):
 
 
 def fold_bigram_text(text: str) -> str:
-    """Text folded as `BigramTokenizer` folds what it cuts: width and case."""
-    return "".join(_fold(char) for char in text)
+    """Text folded as `BigramTokenizer` folds what it cuts: width and case.
+
+    Through a table of the characters seen so far: folding one character at a time in
+    Python took 10 s for the stored text of 10,000 cases (the first bigram fallback).
+    """
+    return text.translate(_FOLDED)
 
 
 def _fold(char: str) -> str:
     folded = unicodedata.normalize("NFKC", char).lower()
     # Keep one character per character so offsets stay valid for highlighting.
     return folded if len(folded) == 1 else char.lower()
+
+
+class _FoldTable(dict):
+    """code point -> folded character, filled in as str.translate asks."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold(chr(code))
+        return folded
+
+
+_FOLDED = _FoldTable()
 
 
 def _is_word_char(char: str) -> bool:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from itertools import chain
 
+import numpy as np
 from whoosh.index import Index
 
 from casebook.headcount import head_count_band
@@ -16,6 +15,7 @@ from casebook.problems import closest
 from casebook.vocabulary import Vocabulary
 from search import query as queries
 from search.analysis import fold_bigram_text, query_words
+from search.arrays import QueryArrays
 from search.errors import (
     EmptyQuery,
     UnknownCase,
@@ -87,6 +87,26 @@ class SearchResults:
         return [h.id for h in self.hits]
 
 
+@dataclass(frozen=True)
+class Ranked:
+    """Every document found, best first: document numbers and their scores."""
+
+    docs: np.ndarray
+    scores: np.ndarray
+
+    @classmethod
+    def of(cls, pairs: Sequence[tuple[int, float]]) -> Ranked:
+        return cls(np.array([d for d, _ in pairs], dtype=np.int64),
+                   np.array([s for _, s in pairs], dtype=np.float64))
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def head(self, count: int) -> list[tuple[int, float]]:
+        return [(int(d), float(s)) for d, s in zip(self.docs[:count], self.scores[:count],
+                                                      strict=True)]
+
+
 class SearchIndex:
     """An opened index. Keep one per process: opening costs far more than a query."""
 
@@ -98,11 +118,15 @@ class SearchIndex:
     ) -> None:
         self._index = index
         self._searcher = index.searcher()
+        # Matching and BM25F scoring over arrays: Whoosh's results at array speed.
+        self._arrays = QueryArrays(self._searcher)
         self.vocabulary = vocabulary
         # facet -> slug -> label, for counts and filters when no vocabulary is at hand
         self.labels = {facet: dict(terms) for facet, terms in (labels or {}).items()}
-        self._doc_terms: list[tuple[tuple[str, str], ...]] | None = None
-        self._texts: list[tuple[int, str]] | None = None
+        # Every (document, facet term) pair as two arrays, and the terms in index order.
+        self._doc_terms: tuple[np.ndarray, np.ndarray, list[tuple[str, str]]] | None = None
+        # docnum -> folded stored text, read as the bigram fallback first needs each case
+        self._texts: dict[int, str] = {}
         self._keywords: KeywordSimilarity | None = None
 
     def probe(self) -> None:
@@ -157,34 +181,36 @@ class SearchIndex:
         parsed = queries.parse(query)
         slugs = self.resolve_filters(filters)
         only = queries.filter_query(slugs)
-        mode, ranked = "none", []
+        allowed = self._arrays.docs(only)
+        mode, ranked = "none", Ranked.of([])
         if not query.strip() and only is not None:
             mode = "filters"
-            ranked = [(docnum, 1.0) for docnum in sorted(self._searcher.docs_for_query(only))]
+            docs = np.flatnonzero(allowed)
+            ranked = Ranked(docs, np.ones(len(docs)))
         if parsed.words:
-            ranked = self._reranked(self._ranked(queries.and_query(parsed, boosts), only),
+            ranked = self._reranked(self._ranked(queries.and_query(parsed, boosts), allowed),
                                     parsed, boosts)
-            mode = "and" if ranked else "none"
-            if not ranked or (parsed.is_long and len(ranked) < queries.MIN_AND_HITS):
-                more = self._or_ranked(parsed, only, boosts)
+            mode = "and" if len(ranked) else "none"
+            if not len(ranked) or (parsed.is_long and len(ranked) < queries.MIN_AND_HITS):
+                more = self._or_ranked(parsed, allowed, boosts)
                 if len(more) > len(ranked):
                     mode, ranked = "or", more
         words = parsed.words
-        if not ranked and parsed.bigram_chunks:
+        if not len(ranked) and parsed.bigram_chunks:
             for require_all in (True, False):
-                ranked = self._bigram_ranked(parsed, only, require_all)
-                if ranked:
+                ranked = Ranked.of(self._bigram_ranked(parsed, allowed, require_all))
+                if len(ranked):
                     mode = "bigram"
                     words = [g for chunk in parsed.bigram_chunks for g in chunk]
                     break
         hits = [self._hit(docnum, score, parsed, words, mode, slugs)
-                for docnum, score in ranked[:limit]]
+                for docnum, score in ranked.head(limit)]
         return SearchResults(
             query=typed, mode=mode, hits=hits, total=len(ranked),
-            facet_counts=self._counts(d for d, _ in ranked), filters=slugs, words=words,
+            facet_counts=self._counts(ranked.docs), filters=slugs, words=words,
         )
 
-    def _bigram_ranked(self, parsed: queries.ParsedQuery, only,
+    def _bigram_ranked(self, parsed: queries.ParsedQuery, allowed: np.ndarray,
                        require_all: bool) -> list[tuple[int, float]]:
         """Cases whose text holds the character pairs of every part (or of any part), by how
         many pairs: the fallback for words Sudachi cut differently in the query and the text.
@@ -193,11 +219,9 @@ class SearchIndex:
         not in an index of their own: a fallback is rare, and that index was half of all the
         postings an index build wrote.
         """
-        allowed = set(self._searcher.docs_for_query(only)) if only is not None else None
         ranked = []
-        for docnum, text in self._folded_texts():
-            if allowed is not None and docnum not in allowed:
-                continue
+        for docnum in np.flatnonzero(allowed).tolist():
+            text = self._folded_text(docnum)
             found = [sum(1 for pair in chunk if pair in text) for chunk in parsed.bigram_chunks]
             complete = [count == len(chunk)
                         for count, chunk in zip(found, parsed.bigram_chunks, strict=True)]
@@ -206,21 +230,31 @@ class SearchIndex:
         ranked.sort(key=lambda hit: (-hit[1], hit[0]))
         return ranked
 
-    def _folded_texts(self) -> list[tuple[int, str]]:
-        if self._texts is None:
-            self._texts = []
-            for docnum, stored in self._searcher.reader().iter_docs():
-                names = [name for _, _, label, synonyms in stored.get("terms", ())
-                         for name in (label, *synonyms)]
-                text = "\n".join([stored.get("title", ""), stored.get("alias", ""), *names,
-                                  stored.get("body", "")])
-                self._texts.append((docnum, fold_bigram_text(text)))
-        return self._texts
+    def _folded_text(self, docnum: int) -> str:
+        """A case's title, alias, facet names and body, folded (read once, when first asked:
+        a filtered fallback reads only the cases the filters let through)."""
+        text = self._texts.get(docnum)
+        if text is None:
+            stored = self._searcher.stored_fields(docnum)
+            names = [name for _, _, label, synonyms in stored.get("terms", ())
+                     for name in (label, *synonyms)]
+            text = self._texts[docnum] = fold_bigram_text("\n".join(
+                [stored.get("title", ""), stored.get("alias", ""), *names,
+                 stored.get("body", "")]))
+        return text
 
-    def _ranked(self, whoosh_query, only) -> list[tuple[int, float]]:
-        """Every match, best first. The ranking and the facet counts both need them all."""
-        results = self._searcher.search(whoosh_query, filter=only, limit=None)
-        return [(docnum, score) for score, docnum in results.top_n]
+    def _ranked(self, whoosh_query, allowed: np.ndarray) -> Ranked:
+        """Every match, best first (score, then document number, as Whoosh orders them).
+
+        The facet counts and the total need every match, so every match is scored: over
+        arrays (search/arrays.py), which Whoosh's matchers took hundreds of ms for at
+        10,000 cases.
+        """
+        found = self._arrays.evaluate(whoosh_query, within=allowed)
+        docs = np.flatnonzero(found.mask & allowed)
+        scores = found.scores[docs]
+        order = np.lexsort((docs, -scores))
+        return Ranked(docs[order], scores[order])
 
     @staticmethod
     def _boosts(within: str | None) -> Mapping[str, float]:
@@ -232,32 +266,38 @@ class SearchIndex:
         return {within: 1.0}
 
     def _or_ranked(
-        self, parsed: queries.ParsedQuery, only, boosts: Mapping[str, float]
-    ) -> list[tuple[int, float]]:
+        self, parsed: queries.ParsedQuery, allowed: np.ndarray, boosts: Mapping[str, float]
+    ) -> Ranked:
         """Cases matching any part of the query: most parts matched first, then by score.
 
         Whoosh's own coordination bonus (Or(scale=…)) counts matched terms per field and
         barely moves a ranking over nine fields; counting the parts the user typed does.
         """
-        ranked = self._ranked(queries.or_query(parsed, boosts), only)
-        parts: Counter[int] = Counter()
+        ranked = self._ranked(queries.or_query(parsed, boosts), allowed)
+        parts = np.zeros(self._arrays.size, dtype=np.int64)
         for part in queries.or_parts(parsed, boosts):
-            parts.update(self._searcher.docs_for_query(part))
-        ranked.sort(key=lambda hit: (-parts[hit[0]], -hit[1]))
+            parts += self._arrays.evaluate(part).mask
+        # Most parts first, then by score; ties keep the score order (a stable sort).
+        order = np.argsort(-parts[ranked.docs], kind="stable")
+        ranked = Ranked(ranked.docs[order], ranked.scores[order])
         return self._reranked(ranked, parsed, boosts,
                               key=lambda hit: (-parts[hit[0]], -hit[1]))
 
-    def _reranked(self, ranked, parsed: queries.ParsedQuery, boosts: Mapping[str, float],
-                  key=lambda hit: -hit[1]) -> list[tuple[int, float]]:
+    def _reranked(self, ranked: Ranked, parsed: queries.ParsedQuery,
+                  boosts: Mapping[str, float], key=lambda hit: -hit[1]) -> Ranked:
         """The best RERANK_DEPTH hits re-scored with the phrase bonus in the body."""
         phrases = queries.phrase_query(parsed, boosts, queries.RERANK_FIELDS)
-        if phrases is None or not ranked:
+        if phrases is None or not len(ranked):
             return ranked
-        top = ranked[: queries.RERANK_DEPTH]
-        results = self._searcher.search(phrases, filter={d for d, _ in top}, limit=None)
-        bonus = {docnum: score for score, docnum in results.top_n}
-        top = sorted(((d, s + bonus.get(d, 0.0)) for d, s in top), key=key)
-        return top + ranked[queries.RERANK_DEPTH :]
+        depth = queries.RERANK_DEPTH
+        within = np.zeros(self._arrays.size, dtype=bool)
+        within[ranked.docs[:depth]] = True
+        found = self._arrays.evaluate(phrases, within=within)
+        top = sorted(((d, s + float(found.scores[d]) if found.mask[d] else s)
+                      for d, s in ranked.head(depth)), key=key)
+        return Ranked(np.concatenate([np.array([d for d, _ in top], dtype=np.int64),
+                                      ranked.docs[depth:]]),
+                      np.concatenate([np.array([s for _, s in top]), ranked.scores[depth:]]))
 
     def resolve_filters(self, filters: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
         """Filter values (label, slug, code or synonym) as slugs; unknown ones raise."""
@@ -310,27 +350,49 @@ class SearchIndex:
             matched=_matched_terms(stored.get("terms", ()), parsed, filters),
         )
 
-    def _counts(self, docnums: Iterable[int]) -> dict[str, dict[str, int]]:
-        doc_terms = self._terms_by_doc()
-        tally = Counter(chain.from_iterable(doc_terms[docnum] for docnum in docnums))
+    def _counts(self, docnums: np.ndarray) -> dict[str, dict[str, int]]:
+        """facet -> slug -> how many of `docnums` (best first) have the term.
+
+        Most found first; a tie in the order the ranked documents first show the terms
+        (what counting them hit by hit, most_common, gave).
+        """
+        pair_docs, pair_terms, terms = self._terms_by_doc()
+        rank = np.full(self._arrays.size, len(docnums), dtype=np.int64)
+        rank[docnums] = np.arange(len(docnums))
+        chosen = rank[pair_docs] < len(docnums)
+        found_terms = pair_terms[chosen]
+        tally = np.bincount(found_terms, minlength=len(terms))
+        first = np.full(len(terms), len(docnums), dtype=np.int64)
+        np.minimum.at(first, found_terms, rank[pair_docs[chosen]])
+        present = np.flatnonzero(tally)
+        order = present[np.lexsort((present, first[present], -tally[present]))]
         counts: dict[str, dict[str, int]] = {}
-        for (facet, slug), count in tally.most_common():
-            counts.setdefault(facet, {})[slug] = count
+        for number in order:
+            facet, slug = terms[number]
+            counts.setdefault(facet, {})[slug] = int(tally[number])
         return counts
 
-    def _terms_by_doc(self) -> list[tuple[tuple[str, str], ...]]:
+    def _terms_by_doc(self) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:
         # Built once per opened index from the keyword postings, not from stored fields
-        # (which would read every body).
+        # (which would read every body). Terms are numbered facet by facet, slugs in index
+        # order: the order in which a document lists its terms.
         if self._doc_terms is None:
             reader = self._searcher.reader()
-            lists: list[list[tuple[str, str]]] = [[] for _ in range(reader.doc_count_all())]
+            terms: list[tuple[str, str]] = []
+            docs, numbers = [], []
             for facet in FACET_FIELDS:
                 if facet not in reader.schema:
                     continue
                 for slug in reader.field_terms(facet):
-                    for docnum in reader.postings(facet, slug).all_ids():
-                        lists[docnum].append((facet, slug))
-            self._doc_terms = [tuple(terms) for terms in lists]
+                    postings = self._arrays.postings(facet, slug)
+                    if postings is None:
+                        continue
+                    docs.append(postings.docs)
+                    numbers.append(np.full(len(postings.docs), len(terms), dtype=np.int64))
+                    terms.append((facet, slug))
+            empty = np.zeros(0, dtype=np.int64)
+            self._doc_terms = (np.concatenate(docs) if docs else empty,
+                               np.concatenate(numbers) if numbers else empty, terms)
         return self._doc_terms
 
     def similar(self, case_id: str, limit: int = 5) -> list[tuple[str, float]]:

@@ -12,8 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def build_site(config_file: Path, *, site_dir: Path | None = None, **casebook: object) -> Path:
-    """Build the project of `config_file`; the folder the site was written to."""
+def build_site(config_file: Path, *, site_dir: Path | None = None, command: str = "build",
+               **casebook: object) -> Path:
+    """Build the project of `config_file`; the folder the site was written to. With
+    `command="serve"`, the one build `mkdocs serve` makes first (drafts included)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -22,9 +24,9 @@ def build_site(config_file: Path, *, site_dir: Path | None = None, **casebook: o
     options = config.plugins["casebook"].config
     for name, value in casebook.items():
         setattr(options, name, value)
-    config.plugins.on_startup(command="build", dirty=False)
+    config.plugins.on_startup(command=command, dirty=False)
     try:
-        build(config)
+        build(config, serve_url="http://127.0.0.1:8000/" if command == "serve" else None)
     finally:
         config.plugins.on_shutdown()
     return Path(config.site_dir)

@@ -10,6 +10,7 @@ import pytest
 from casebook.anonymize import KINDS, Finding, load_private_terms, scan
 from casebook.parser import parse_document
 from casebook.vocabulary import load_vocabulary
+from pipeline.gate import OutputGate
 from tests.conftest import REPO
 
 DATA = Path(__file__).parent / "data" / "anonymize"
@@ -135,6 +136,33 @@ def test_private_term_matches_hiragana_and_half_width_katakana_variants():
     text = "ヤマダの商品。やまだブランド。伝票には「ﾔﾏﾀﾞ」。"
     findings = scan(text, private_terms=["ヤマダ"])
     assert [(f.text, f.column) for f in findings] == [("ヤマダ", 1), ("やまだ", 8), ("ﾔﾏﾀﾞ", 21)]
+
+
+@pytest.mark.parametrize("entry", ["やまだ", "ﾔﾏﾀﾞ", "ヤマタ゛"])
+def test_private_term_in_any_kana_matches_the_others(entry):
+    text = "ヤマダの商品。やまだブランド。伝票には「ﾔﾏﾀﾞ」。"
+    findings = [f for f in scan(text, private_terms=[entry]) if f.kind == "private-term"]
+    assert [(f.text, f.column) for f in findings] == [("ヤマダ", 1), ("やまだ", 8), ("ﾔﾏﾀﾞ", 21)]
+
+
+def test_private_term_matches_kana_typed_with_a_spacing_sound_mark():
+    # ゛ and ゜ typed after the kana (カ゛ for ガ, ハ゜ for パ): NFKC leaves a space and a mark.
+    text = "伝票の宛名はヤマタ゛、品名はハ゜ンと書いてあった。"
+    findings = scan(text, private_terms=["やまだ", "パン"])
+    assert [(f.text, f.line, f.column) for f in findings if f.kind == "private-term"] == [
+        ("ヤマタ゛", 1, 7), ("ハ゜ン", 1, 15)]
+    gate = OutputGate(["ヤマダ"])
+    gate.check("cases/a/index.html", "<p>宛名は<b>やまた゛</b></p>")
+    assert [str(p) for p in gate.leaks] == [
+        "cases/a/index.html: published file: private term 'やまた゛' in what was written"]
+
+
+def test_a_kanji_private_term_is_not_matched_by_its_reading_unless_listed():
+    text = "山田の商品。やまだブランド。"
+    assert [f.text for f in scan(text, private_terms=["山田"])
+            if f.kind == "private-term"] == ["山田"]
+    assert [f.text for f in scan(text, private_terms=["山田", "ヤマダ"])
+            if f.kind == "private-term"] == ["山田", "やまだ"]
 
 
 def test_private_term_matches_full_width_and_lower_case_latin():

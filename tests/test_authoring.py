@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
+import shutil
 import subprocess
 import sys
 import time
@@ -18,9 +20,11 @@ import yaml
 from casebook.editor_schema import CASE_SCHEMA, case_schema, schema_text
 from casebook.fixes import propose
 from casebook.sources import split_front_matter
+from casebook.typed_pattern import typed_pattern
 from casebook.vocabulary import load_vocabulary
 from pipeline.load import load_library
 from tests.conftest import REPO, Project
+from tests.test_headcount import HEAD_COUNTS
 
 REQUIRED = ["--wall", "ついてこない", "--approach", "強み発見型", "--theme", "販路拡大,ＤＸ",
             "--industry", "e", "--supporter", "shokokai"]
@@ -269,6 +273,58 @@ def test_a_planted_wrong_value_fails_the_schema(vocabulary, field, value, messag
     assert message in caught.value.message
 
 
+def _employees_valid(vocabulary, value: object) -> bool:
+    meta = front_matter(REPO / "cases" / "ex-retail-ec.md")
+    meta["employees"] = value
+    return jsonschema.Draft7Validator(case_schema(vocabulary)).is_valid(meta)
+
+
+@pytest.mark.parametrize("typed", [t for t, band, _ in HEAD_COUNTS if band is not None])
+def test_the_schema_accepts_every_head_count_the_check_accepts(vocabulary, typed: str) -> None:
+    assert vocabulary["employees"].get(typed) is not None  # what `casebook check` accepts
+    assert _employees_valid(vocabulary, typed)
+
+
+@pytest.mark.parametrize("typed", ["30代", "たくさん", "見えない", "30人 + 5人", "3O人"])
+def test_the_schema_refuses_what_is_no_head_count(vocabulary, typed: str) -> None:
+    assert vocabulary["employees"].get(typed) is None
+    assert not _employees_valid(vocabulary, typed)
+
+
+def test_the_schema_takes_a_yaml_number_of_employees_as_the_check_does(vocabulary) -> None:
+    assert vocabulary["employees"].get(30).label == "21-50"
+    assert _employees_valid(vocabulary, 30)
+    assert vocabulary["employees"].get(0) is None
+    assert not _employees_valid(vocabulary, 0)
+
+
+def test_the_head_count_pattern_reads_the_same_in_an_editor_s_javascript(vocabulary) -> None:
+    # yaml-language-server tests `pattern` with JavaScript's RegExp (with and without 'u').
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    pattern = case_schema(vocabulary)["definitions"]["head_count"]["anyOf"][0]["pattern"]
+    accepted = [t for t, band, _ in HEAD_COUNTS if band is not None]
+    script = ("const [p, ok, no] = JSON.parse(process.argv[1]);"
+              "for (const f of ['', 'u']) { const r = new RegExp(p, f); console.log("
+              "JSON.stringify([ok.filter(s => !r.test(s)), no.filter(s => r.test(s))]))}")
+    given = json.dumps([pattern, accepted, ["30代", "たくさん"]])
+    done = subprocess.run([node, "-e", script, given], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["[[],[]]", "[[],[]]"]
+
+
+@pytest.mark.parametrize(("grammar", "refused"), [
+    (r"\d+人", "escape '\\d' is not supported"),  # ECMA's \d is ASCII, Python's is not
+    (r"(?P<n>[0-9]+)", "group '(?P' is not supported"),
+    (r"[^0-9]", "a negated class is not supported")])
+def test_a_grammar_the_schema_pattern_cannot_carry_is_refused(grammar: str,
+                                                              refused: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(refused)):
+        typed_pattern(grammar)
+
+
 def test_a_precedent_without_source_fails_the_schema(vocabulary) -> None:
     meta = front_matter(REPO / "cases" / "a-precision-parts.md")
     del meta["source"]
@@ -382,6 +438,40 @@ def test_fix_normalize_adds_walls_to_a_flow_list_and_keeps_crlf_and_bom(
     assert "walls: [付いてこない, 見えない, 足りない]  # 一行で\r\n" in data.decode("utf-8")
     assert "fixed cases/a-parts.md:11: walls: added '見えない'" in result.stdout
     assert result.returncode == 0, result.stderr
+
+
+def test_fix_normalize_writes_lf_for_cr_only_line_ends_and_fixes_the_values(
+        project: Project) -> None:
+    path = project.root / "cases" / "a-parts.md"
+    path.write_bytes(MESSY.replace("\n", "\r").encode("utf-8"))  # an old Mac editor's file
+    result = casebook(project, "check", "--fix", "normalize")
+    assert path.read_text(encoding="utf-8") == FIXED
+    assert "fixed cases/a-parts.md:1: line ends: 'CR ×30' → 'LF'" in result.stdout
+    assert "fixed cases/a-parts.md:7: industry: 'e' → '製造業'" in result.stdout
+    assert "fixed cases/a-parts.md:14: walls: added '足りない'" in result.stdout
+    assert "normalize: 11 changes" in result.stdout
+    assert result.returncode == 0, result.stderr
+
+
+def test_fix_normalize_writes_lf_for_mixed_line_ends_even_with_nothing_else_to_fix(
+        project: Project) -> None:
+    path = project.case()
+    lines = path.read_text(encoding="utf-8").split("\n")
+    # Lines pasted from elsewhere: CRLF from line 3, a lone CR on line 5, LF elsewhere.
+    mixed = "\n".join(lines[:2]) + "\n" + "\r\n".join(lines[2:4]) + "\r\n" + lines[4] + \
+        "\r" + "\n".join(lines[5:])
+    path.write_bytes(mixed.encode("utf-8"))
+    result = casebook(project, "check", "--fix", "normalize")
+    assert "fixed cases/a-parts.md:3: line ends: 'CR ×1, CRLF ×2, LF ×" in result.stdout
+    assert "' → 'LF'" in result.stdout
+    data = path.read_bytes()
+    assert b"\r" not in data
+    assert data.decode("utf-8") == "\n".join(lines).replace("industry: E\n",
+                                                             "industry: 製造業\n")
+    assert result.returncode == 0, result.stderr
+    again = casebook(project, "check", "--fix", "normalize")
+    assert "normalize: 0 changes" in again.stdout
+    assert "line ends" not in again.stdout
 
 
 def test_fix_normalize_leaves_unknown_values_for_the_check(project: Project) -> None:

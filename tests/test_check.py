@@ -262,3 +262,93 @@ def test_read_cache_reads_changed_files_again_and_keeps_reporting_problems(
     project.write("content/private-terms.txt", "B社長の実名\n付いてこない\n")
     with pytest.raises(CheckError, match="private"):  # new deny-list: every file scanned again
         load_library(project.root, cache=cache)
+
+
+# --- drafts: true in mkdocs.yml ----------------------------------------------------------------
+
+def _with_drafts_option(project: Project, option: str) -> None:
+    from tests.conftest import MKDOCS_YML
+
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false") + option)
+    project.case()
+    project.case("z-draft", alias="Z社", status="draft", title="下書きZZZ事例")
+
+
+DRAFTS_REFUSED = ("mkdocs.yml: drafts: 'drafts: true' in the casebook plugin's options would "
+                  "publish 1 draft (status: draft) in this learner build: cases/z-draft.md. "
+                  "Remove the option (`mkdocs serve` shows drafts without it) or set status: "
+                  "published in each file that is ready")
+
+
+def test_drafts_option_in_a_site_build_is_refused_naming_the_drafts(project: Project,
+                                                                     caplog) -> None:
+    _with_drafts_option(project, "      drafts: true\n")
+    with pytest.raises(Abort):
+        project.build()
+    assert DRAFTS_REFUSED in caplog.text
+    assert not (project.root / "site").exists()
+
+
+def test_check_reports_the_drafts_option_the_build_would_refuse(project: Project) -> None:
+    _with_drafts_option(project, "      drafts: true\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", "check", "--root", str(project.root)],
+        capture_output=True, text=True)
+    assert result.returncode == 1
+    assert DRAFTS_REFUSED in result.stderr
+
+
+def test_drafts_option_without_drafts_builds(project: Project) -> None:
+    from tests.conftest import MKDOCS_YML
+
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false") + "      drafts: true\n")
+    project.case()
+    project.build()
+    assert "A社" in project.page("walls/mienai")
+
+
+def test_drafts_at_the_top_of_mkdocs_yml_is_not_an_option_and_publishes_nothing(
+        project: Project, caplog) -> None:
+    # MkDocs has no `drafts` setting (its own is `draft_docs`, for files in docs_dir): it
+    # warns and ignores it, and the draft stays out of the site.
+    from tests.conftest import MKDOCS_YML
+
+    project.write("mkdocs.yml", "drafts: true\n" + MKDOCS_YML.format(pagefind="false"))
+    project.case()
+    project.case("z-draft", alias="Z社", status="draft", title="下書きZZZ事例")
+    site = project.build()
+    assert "Unrecognised configuration name: drafts" in caplog.text
+    assert "Z社" not in project.page("walls/mienai")
+    assert "z-draft" not in (site / "cases" / "index.html").read_text(encoding="utf-8")
+
+
+# --- one H1 per case ----------------------------------------------------------------------------
+
+def test_second_h1_written_for_a_section_names_line_heading_and_the_section(
+        project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text("utf-8").replace("## 支援アプローチ", "# 支援アプローチ"),
+                    "utf-8")
+    title = line_of(project, "cases/a-parts.md", "# 属人的経営から組織的経営へ")
+    line = line_of(project, "cases/a-parts.md", "# 支援アプローチ")
+    report = problems_of(project)
+    assert (f"cases/a-parts.md:{line}: heading: a second H1 '# 支援アプローチ' (the title is the "
+            f"H1 on line {title}): a case has one H1; write sections as '## …' and headings "
+            "inside them as '### …' — did you mean '## 支援アプローチ'?") in report, report
+
+
+def test_second_h1_with_no_section_like_it_is_reported_without_a_guess(project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text("utf-8") + "\n# 補足メモ\n\n後日談。\n", "utf-8")
+    line = line_of(project, "cases/a-parts.md", "# 補足メモ")
+    report = problems_of(project)
+    assert (f"cases/a-parts.md:{line}: heading: a second H1 '# 補足メモ' (the title is the H1 "
+            "on line 16): a case has one H1; write sections as '## …' and headings inside "
+            "them as '### …'\n") in report + "\n", report
+    assert "did you mean" not in report
+
+
+def test_a_hash_line_in_a_code_block_is_no_second_h1(project: Project) -> None:
+    path = project.case()
+    path.write_text(path.read_text("utf-8") + "\n```text\n# 設定ファイルの例\n```\n", "utf-8")
+    assert load_library(project.root).case("a-parts").title == "属人的経営から組織的経営へ"

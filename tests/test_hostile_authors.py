@@ -338,6 +338,93 @@ def test_private_term_in_a_link_address_or_a_file_name_fails(project, capsys):
     assert f"cases/a-parts.md:{line_of(path, '[資料]')}: anonymization: private term" in report
 
 
+def pdf_with_text(text: str, author: str | None = None) -> bytes:
+    """A one-page PDF showing `text` as a viewer does (a CID font with a ToUnicode map, the
+    page's content compressed), so the text is nowhere in its bytes."""
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        NameObject,
+        NumberObject,
+        TextStringObject,
+    )
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(595, 842)
+    cids = {char: number for number, char in enumerate(sorted(set(text)), start=1)}
+    to_unicode = DecodedStreamObject()
+    to_unicode.set_data((
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+        "/CMapName /Test def /CMapType 2 def\n1 begincodespacerange <0000> <FFFF> "
+        f"endcodespacerange\n{len(cids)} beginbfchar\n"
+        + "".join(f"<{cid:04X}> <{ord(char):04X}>\n" for char, cid in cids.items())
+        + "endbfchar\nendcmap CMapName currentdict /CMap defineresource pop end end\n"
+    ).encode("ascii"))
+    name = {NameObject("/Type"): NameObject("/Font"), NameObject("/BaseFont"): NameObject("/T")}
+    cid_font = DictionaryObject({**name, NameObject("/Subtype"): NameObject("/CIDFontType2"),
+                                 NameObject("/DW"): NumberObject(1000),
+                                 NameObject("/CIDSystemInfo"): DictionaryObject({
+                                     NameObject("/Registry"): TextStringObject("Adobe"),
+                                     NameObject("/Ordering"): TextStringObject("Identity"),
+                                     NameObject("/Supplement"): NumberObject(0)})})
+    font = DictionaryObject({**name, NameObject("/Subtype"): NameObject("/Type0"),
+                             NameObject("/Encoding"): NameObject("/Identity-H"),
+                             NameObject("/DescendantFonts"):
+                                 ArrayObject([writer._add_object(cid_font)]),
+                             NameObject("/ToUnicode"): writer._add_object(to_unicode)})
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject(
+        {NameObject("/F1"): writer._add_object(font)})})
+    content = DecodedStreamObject()
+    codes = "".join(f"{cids[char]:04X}" for char in text)
+    content.set_data(f"BT /F1 12 Tf 72 720 Td <{codes}> Tj ET".encode("ascii"))
+    page[NameObject("/Contents")] = writer._add_object(content)
+    page.compress_content_streams()
+    if author:
+        writer.add_metadata({"/Author": author})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_private_term_in_a_pdf_s_compressed_text_or_its_author_fails(project, capsys):
+    project.write("content/private-terms.txt", "秘密山商店\nヤマダ\n")
+    project.case()
+    pdf = project.root / "content" / "files" / "mitsumori.pdf"
+    pdf.parent.mkdir(parents=True)
+    pdf.write_bytes(pdf_with_text("見積書 秘密山商店 御中", author="ﾔﾏﾀﾞ"))
+    assert "秘密".encode() not in pdf.read_bytes()  # only the PDF's reader finds it
+    code, report = check(project, capsys)
+    assert code == 1
+    assert ("content/files/mitsumori.pdf: file: private term 非公開語 '秘密山商店' in the PDF "
+            "(page 1)") in report, report
+    assert "content/files/mitsumori.pdf: file: private term 非公開語 'ﾔﾏﾀﾞ' in the PDF (Author)" \
+        in report, report
+    project.build_fails()
+    assert not (project.root / "site").exists()
+
+
+def test_a_clean_pdf_is_published_and_an_unreadable_one_is_not(project, capsys):
+    project.write("content/private-terms.txt", "秘密山商店\n")
+    project.case()
+    files = project.root / "content" / "files"
+    files.mkdir(parents=True)
+    (files / "sheet.pdf").write_bytes(pdf_with_text("ヒアリングシート 相談の記録"))
+    code, report = check(project, capsys)
+    assert code == 0, report
+    site = project.build()
+    assert (site / "files" / "sheet.pdf").read_bytes() == (files / "sheet.pdf").read_bytes()
+    (files / "broken.pdf").write_bytes(b"%PDF-1.4\n\x00\x01 not a PDF body")
+    code, report = check(project, capsys)
+    assert code == 1
+    assert "content/files/broken.pdf: file: cannot read the PDF's text to look for private " \
+        "terms (pypdf: " in report, report
+    assert "publish a PDF that opens without a password" in report
+
+
 def test_check_finds_a_link_to_a_draft_as_the_build_does(project, capsys, caplog):
     project.case()
     project.case("z-draft", alias="Z社", status="draft")
