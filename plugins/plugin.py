@@ -147,8 +147,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         page.toc = toc(ours)
         if self.command == "build":
             # MkDocs reads every page before it writes the first: given now, every article
-            # would be held twice over at once. Given when the page is written, let go of
-            # once it is (on_post_page).
+            # would be held unpacked at once (casebook/packed.py). Given when the page is
+            # written (on_page_context), let go of once it is (on_post_page).
             self.unwritten.add(page.file.src_uri)
             return ""
         return ours.hand_over()
