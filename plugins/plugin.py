@@ -56,6 +56,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.command, self.dirty = command, dirty
+        # MkDocs keeps one instance of a plugin with on_startup for every config loaded in the
+        # process (its plugin_cache): nothing from an earlier command may carry over.
+        self.caches, self.preview, self.build = None, None, None
         if command == "serve":  # kept between rebuilds: unchanged files are not read again
             self.caches = Caches()
             self.preview = Preview(self)

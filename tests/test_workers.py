@@ -17,6 +17,7 @@ import pytest
 from mkdocs.exceptions import Abort
 
 from pipeline.workers import Background, WorkerError
+from tests.building import build_site
 from tests.conftest import MKDOCS_YML, Project
 
 MADE_AFTER_THE_FORK: list[str] = []
@@ -131,6 +132,9 @@ def test_a_build_lets_go_of_what_it_has_handed_to_its_children(project: Project)
     project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true"))
     project.case()
     project.case("b-shop", alias="B社", title="小売店の値付け", industry="I")
+    # MkDocs reuses a plugin instance for every config loaded in a process: a `serve` before
+    # (its read cache keeps everything for the next rebuild) must not carry over into `build`.
+    build_site(project.root / "mkdocs.yml", site_dir=project.root / "served", command="serve")
     config = load_config(config_file=str(project.root / "mkdocs.yml"))
     config.plugins.on_startup(command="build", dirty=False)
     try:
@@ -139,6 +143,7 @@ def test_a_build_lets_go_of_what_it_has_handed_to_its_children(project: Project)
         config.plugins.on_shutdown()
     build = config.plugins["casebook"].build
     cases = [r for r in build.loaded.results if r.case is not None]
+    assert build.command == "build" and build.caches is None
     assert cases and all(r.search.index_document is None for r in cases)
     assert all(r.search.nouns == frozenset() for r in cases)
     assert build.noun_pairs()  # the union Pagefind was given is kept
