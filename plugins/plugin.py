@@ -44,6 +44,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.build: Build | None = None
         self.pages: dict = {}
         self.unwritten: set[str] = set()  # pages whose HTML MkDocs gets when it writes them
+        self.late = False  # this build hands each page's HTML over when it is written
         self.staged: StagedSite | None = None
         self.preview: Preview | None = None  # `mkdocs serve` only
         self.written = 0  # pages MkDocs has written in this build
@@ -104,6 +105,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             log.warning(warning)
         self.pages = {page.src_uri: page for page in pages}
         self.unwritten = set()
+        self.late = self.command == "build" and not self.others_read_content(config)
         self.warnings.counts.clear()
         logging.getLogger("mkdocs").addHandler(self.warnings)
         self.written = 0
@@ -148,13 +150,21 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if ours is None:
             return html
         page.toc = toc(ours)
-        if self.command == "build":
+        if self.late:
             # MkDocs reads every page before it writes the first: given now, every article
             # would be held unpacked at once (casebook/packed.py). Given when the page is
-            # written (on_page_context), let go of once it is (on_post_page).
+            # written (on_page_context), let go of once it is (on_post_page). Not when
+            # another plugin or hook reads on_page_content (others_read_content).
             self.unwritten.add(page.file.src_uri)
             return ""
         return ours.hand_over()
+
+    def others_read_content(self, config: MkDocsConfig) -> bool:
+        """Whether another plugin or a `hooks:` file has on_page_content: it runs after ours
+        and must see the article (and what it returns must be what is written), so this
+        build hands each page's HTML over at once, at the memory cost of holding them all."""
+        return any(getattr(method, "__self__", None) is not self
+                   for method in config.plugins.events["page_content"])
 
     # First: other plugins' on_page_context see the page's HTML.
     @event_priority(100)
