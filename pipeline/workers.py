@@ -152,7 +152,7 @@ class Child:
             process = self._process
             self.close()  # joined first: the exit code is known only once it has ended
             code = process.exitcode if process is not None else None
-            raise WorkerError(f"the process ended without a result (exit code {code})") \
+            raise WorkerError(f"the process ended without a result ({_ending(code)})") \
                 from None
 
     def close(self) -> None:
@@ -172,6 +172,19 @@ class Child:
         if self._process is not None:
             self._process.terminate()
             self.close()
+
+
+def _ending(code: int | None) -> str:
+    """How a child ended, in words: a signal by name (a negative exit code is one)."""
+    if code is None or code >= 0:
+        return f"exit code {code}"
+    try:
+        name = signal.Signals(-code).name
+    except ValueError:
+        return f"exit code {code}"
+    if -code == signal.SIGKILL:
+        return f"killed by {name}, as the system does when memory runs out"
+    return f"killed by {name}"
 
 
 def _send_all(connection: Connection, items: Iterable[object]) -> None:

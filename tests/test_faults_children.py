@@ -1,0 +1,74 @@
+"""A build whose Pagefind or Whoosh process is killed while it is fed: the build fails, says
+which output failed, and publishes nothing — the previous site and index stay as they were."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import MKDOCS_YML, Project
+from tests.test_faults import _mkdocs_build, _tree
+
+HOOK = """\
+import os
+import signal
+
+import pipeline.build as build
+
+# Loaded with mkdocs.yml, before the build forks its children: each child, once it has taken
+# its first item, is killed as the kernel's OOM killer would.
+_index_entries, _add = build.index_entries, build.SiteIndexer.add
+
+
+def _die():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def index_entries(entries, *args, **kwargs):
+    def first_then_die():
+        for number, entry in enumerate(entries):
+            if number == 1:
+                _die()
+            yield entry
+    return _index_entries(first_then_die(), *args, **kwargs)
+
+
+def add(self, *args, **kwargs):
+    _die()
+
+
+if os.environ.get("CB_KILL") == "index":
+    build.index_entries = index_entries
+if os.environ.get("CB_KILL") == "pagefind":
+    build.SiteIndexer.add = add
+"""
+
+
+@pytest.fixture
+def built(project: Project) -> Project:
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true") + "hooks:\n  - hook.py\n")
+    project.write("hook.py", HOOK)
+    project.case("a-parts")
+    project.case("b-shop", alias="B社", industry="小売業")
+    done = _mkdocs_build(project)
+    assert done.returncode == 0, done.stderr
+    return project
+
+
+@pytest.mark.parametrize("child,said", [
+    ("pagefind", "search index: the process ended without a result (killed by SIGKILL"),
+    ("index", "building the search index failed: the process ended without a result "
+              "(killed by SIGKILL, as the system does when memory runs out)")])
+def test_a_child_killed_mid_build_publishes_nothing(built: Project, child: str, said: str):
+    site = built.root / "site"
+    before = _tree(site)
+    index = _tree(built.root / ".casebook-index")
+    assert index, "the first build wrote a Whoosh index"
+    path = built.root / "cases" / "a-parts.md"
+    path.write_text(path.read_text("utf-8").replace("目標年商を達成した。", "新しい一文。"),
+                    "utf-8")
+    done = _mkdocs_build(built, CB_KILL=child)
+    assert done.returncode != 0, f"{child} killed, yet the build succeeded"
+    assert said in done.stderr, done.stderr
+    assert _tree(site) == before
+    assert _tree(built.root / ".casebook-index") == index
+    assert not list(built.root.glob(".site.new-*"))
