@@ -2,6 +2,15 @@
 
 MkDocs contributes the theme, the navigation, serving and writing files; every page's content
 comes finished from the pipeline, which MkDocs only wraps in the theme's template.
+
+When MkDocs gets a page's HTML (`mkdocs build`): MkDocs renders every page before it writes
+the first, so the pipeline's pages stay compressed (casebook/packed.py) and a page's HTML is
+set as `page.content` only in on_page_context, just before that page is written, and dropped
+in on_post_page once written. Until then `page.content` is "". Another plugin or `hooks:`
+file reading it in on_page_context or later sees the article; one with on_page_content
+would see "" and have its change replaced, so when there is one, each page's HTML is handed
+over in on_page_content instead (`others_read_content`; tests/test_other_plugins.py), at
+the memory cost the late hand-over saves. `mkdocs serve` always hands it over at once.
 """
 
 from __future__ import annotations
@@ -174,7 +183,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             page.content = self.pages[page.file.src_uri].hand_over()
         return context
 
-    # Last, so the page handed to Pagefind is the page written.
+    # Last, so the output gate reads each page as written, after every other plugin's change.
     @event_priority(-100)
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         if self.preview is not None and self.preview.superseded():
