@@ -9,7 +9,13 @@ import io
 import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import FreeText, Text
-from pypdf.generic import DecodedStreamObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    TextStringObject,
+)
 
 from pipeline.load import _check_pdf
 from pipeline.pdf_text import pdf_texts
@@ -33,6 +39,14 @@ def _xmp(writer: PdfWriter) -> None:
     writer._root_object[NameObject("/Metadata")] = writer._add_object(stream.flate_encode())
 
 
+def _form_field(writer: PdfWriter) -> None:
+    field = DictionaryObject({NameObject("/FT"): NameObject("/Tx"),
+                              NameObject("/T"): TextStringObject("相談先"),
+                              NameObject("/V"): TextStringObject(TERM)})
+    writer._root_object[NameObject("/AcroForm")] = DictionaryObject(
+        {NameObject("/Fields"): ArrayObject([writer._add_object(field)])})
+
+
 EDITS = [  # (test id, where the finding says the term is, how the PDF is changed)
     ("sticky note", "comment 1", lambda w: w.add_annotation(
         0, Text(text=f"{TERM}の社長に確認", rect=(50, 550, 200, 650)))),
@@ -44,6 +58,7 @@ EDITS = [  # (test id, where the finding says the term is, how the PDF is change
     ("attached pdf", "attachment inner.pdf",
      lambda w: w.add_attachment("inner.pdf", pdf_with_text(f"{TERM} 御中"))),
     ("xmp", "XMP metadata", _xmp),
+    ("form field", "form field 相談先", _form_field),
     ("page label", "page label", lambda w: w.set_page_label(0, 0, prefix=TERM)),
 ]
 
