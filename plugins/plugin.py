@@ -172,8 +172,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         """Whether another plugin or a `hooks:` file has on_page_content: it runs after ours
         and must see the article (and what it returns must be what is written), so this
         build hands each page's HTML over at once, at the memory cost of holding them all."""
-        return any(getattr(method, "__self__", None) is not self
-                   for method in config.plugins.events["page_content"])
+        for method in config.plugins.events["page_content"]:
+            owner = getattr(method, "__self__", None)  # a hook file's function has none
+            if owner is self:
+                continue
+            options = getattr(owner, "config", None)
+            if owner is None or not hasattr(options, "get") or options.get("enabled", True):
+                return True
+        return False
 
     # First: other plugins' on_page_context see the page's HTML.
     @event_priority(100)

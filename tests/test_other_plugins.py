@@ -53,3 +53,14 @@ def test_without_such_a_hook_pages_are_still_handed_over_late(project: Project) 
     project.write("hook.py", HOOK)
     config = load_config(config_file=str(project.root / "mkdocs.yml"))
     assert config.plugins["casebook"].others_read_content(config)
+
+
+def test_a_disabled_plugin_does_not_stop_the_late_hand_over(project: Project) -> None:
+    """Material's privacy plugin has on_page_content; switched off, it reads nothing."""
+    from mkdocs.config import load_config
+
+    for enabled, reads in (("false", False), ("true", True)):
+        project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="false") +
+                      f"  - privacy:\n      enabled: {enabled}\n")
+        config = load_config(config_file=str(project.root / "mkdocs.yml"))
+        assert config.plugins["casebook"].others_read_content(config) is reads
