@@ -412,7 +412,10 @@ class Build:
                 copy = page_copy(page.title, page.search_html, terms.get(page.src_uri, ""))
                 if let_go:
                     page.search_html = Markup("")
-                yield dest_path(page.src_uri, self.options.use_directory_urls), copy
+                path = dest_path(page.src_uri, self.options.use_directory_urls)
+                if self._gate is not None:  # raised once Pagefind has read every copy
+                    self._gate.check_search_copy(path, copy)
+                yield path, copy
 
     def noun_pairs(self) -> list[tuple[str, str]]:
         """(surface, normalised form) of the nouns of every published text, for Pagefind's
@@ -469,6 +472,8 @@ class Build:
         if self.options.search_pagefind:
             with self.timings.stage("pagefind"):
                 stats = self._finish_pagefind(site_dir)
+            if self._gate is not None:
+                self._gate.raise_leaks()  # the copies Pagefind indexed (search_copies)
             parts = f" in {stats.parts} parts" if stats.parts > 1 else ""
             messages.append(f"Pagefind indexed {stats.pages:,} pages{parts} "
                             f"({stats.variants:,} other spellings) in {stats.seconds:.1f} s")

@@ -3,9 +3,10 @@
 The anonymisation check (casebook/anonymize.py) has already read every text the pages are
 made of, with the file and line it came from. This gate reads what was actually written —
 each page as the site engine wrote it, with tags removed and character references decoded,
-and the JSON — for the deny-list terms only, which costs little. A term that got through
-some other way (a template, a value joined from two others) stops the build here, before the
-new site replaces the old one.
+and the JSON, and the copy of each page Pagefind indexes (its bundle is respelt and
+compressed, so the copy is read before it is handed over) — for the deny-list terms only,
+which costs little. A term that got through some other way (a template, a value joined from
+two others) stops the build here, before the new site replaces the old one.
 """
 
 from __future__ import annotations
@@ -44,8 +45,17 @@ class OutputGate:
         if not self.private_terms:
             return
         readable = readable_text(text) if path.endswith((".html", ".xml")) else text
+        self._scan(path, readable)
+
+    def check_search_copy(self, path: str, copy: str) -> None:
+        """The copy of a page the in-browser search indexes (search/pagefind.py page_copy).
+        Pagefind writes it respelt and compressed, where no scan of the bundle finds a term."""
+        if self.private_terms:
+            self._scan(f"{path} (Pagefind's copy)", readable_text(copy))
+
+    def _scan(self, label: str, readable: str) -> None:
         for finding in find_private_terms(readable, self.private_terms):
-            self.leaks.append(Problem(path, 0, "published file",
+            self.leaks.append(Problem(label, 0, "published file",
                                       f"private term '{finding.text}' in what was written",
                                       finding.text))
 

@@ -72,3 +72,28 @@ def test_a_child_killed_mid_build_publishes_nothing(built: Project, child: str, 
     assert _tree(site) == before
     assert _tree(built.root / ".casebook-index") == index
     assert not list(built.root.glob(".site.new-*"))
+
+
+@pytest.mark.parametrize("pagefind", [True, False], ids=["forked", "in this process"])
+def test_a_private_term_only_in_pagefind_s_copy_stops_the_build(
+        project: Project, monkeypatch: pytest.MonkeyPatch, caplog, pagefind: bool) -> None:
+    """Pagefind indexes a copy of each page, not the page written; the output gate reads
+    the copy too (the bundle is respelt and compressed: no scan of it finds a term)."""
+    import pipeline.build
+
+    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true"))
+    project.write("content/private-terms.txt", "秘密商事\n")
+    project.case()
+    real = pipeline.build.page_copy
+
+    def leaky(title, article, terms=""):
+        # On the case page's copy only (a bug that joined a value the page does not show).
+        return real(title, article, terms + "\n秘密商事" if "属人的経営" in title else terms)
+
+    monkeypatch.setattr(pipeline.build, "page_copy", leaky)
+    if not pagefind:
+        monkeypatch.setattr(pipeline.build, "can_fork", lambda: False)
+    project.build_fails()
+    assert ("cases/a-parts/index.html (Pagefind's copy): published file: private term "
+            "'秘密商事' in what was written") in caplog.text, caplog.text
+    assert not (project.root / "site").exists()
