@@ -301,3 +301,15 @@ def test_describe_names_kind_label_text_and_column():
 def test_describe_states_a_private_term_without_hedging():
     finding = Finding("private-term", "やまだ", 4, 7)
     assert finding.describe() == "private term 非公開語 'やまだ' (private-term, column 7)"
+
+
+def test_the_array_fold_equals_jaconv_and_the_lookalike_table_on_every_character() -> None:
+    # The deny-list's katakana → hiragana and look-alike folding runs through one array
+    # lookup for speed; it must fold every character as jaconv and the table do.
+    from casebook.anonymize import _kana_and_lookalikes, _kana_and_lookalikes_slow
+
+    every = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    assert _kana_and_lookalikes(every) == _kana_and_lookalikes_slow(every)
+    assert _kana_and_lookalikes("𠮷野家のヤマダ、ｶﾞ") == "吉野家のやまだ、ｶﾞ"
+    assert _kana_and_lookalikes("\ud800ア") == "\ud800あ"
+    assert _kana_and_lookalikes("") == ""
