@@ -136,7 +136,7 @@ class Build:
         self._search_thread: threading.Thread | None = None
         self._practice: dict | None = None  # drill name -> questions (casebook/practice.py)
         self._noun_pairs: list[tuple[str, str]] | None = None
-        self._written = 0  # pages the site engine has written
+        self.written = 0  # pages the site engine has written (page_written)
 
     @property
     def drafts(self) -> bool:
@@ -437,8 +437,8 @@ class Build:
         """A page as the site engine wrote it (`path` relative to the site)."""
         if self._gate is not None:
             self._gate.check(path, html_text)
-        self._written += 1
-        if self._written % GIVE_BACK_PAGES == 0:  # the pages written are let go of
+        self.written += 1
+        if self.written % GIVE_BACK_PAGES == 0:  # the pages written are let go of
             give_back()
 
     def finish(self, site_dir: Path) -> list[str]:

@@ -56,7 +56,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.late = False  # this build hands each page's HTML over when it is written
         self.staged: StagedSite | None = None
         self.preview: Preview | None = None  # `mkdocs serve` only
-        self.written = 0  # pages MkDocs has written in this build
         self.warnings = CountHandler()  # the count MkDocs' strict mode aborts on
         self.warnings.setLevel(logging.WARNING)
 
@@ -117,7 +116,6 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.late = self.command == "build" and not self.others_read_content(config)
         self.warnings.counts.clear()
         logging.getLogger("mkdocs").addHandler(self.warnings)
-        self.written = 0
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.build is None:
@@ -198,12 +196,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self.build.page_written(page.file.dest_uri, output)
             if self.command == "build" and page.file.src_uri in self.pages:
                 page.content = None  # written and checked: MkDocs needs it no more
-            self.written += 1
-            total = len(self.pages)
+            written, total = self.build.written, len(self.pages)
             # A long build says how far it is: at each quarter of the pages.
-            if total >= PROGRESS_FROM and self.written * 4 // total > \
-                    (self.written - 1) * 4 // total and self.written < total:
-                log.info("wrote %s of %s pages", f"{self.written:,}", f"{total:,}")
+            if total >= PROGRESS_FROM and written * 4 // total > \
+                    (written - 1) * 4 // total and written < total:
+                log.info("wrote %s of %s pages", f"{written:,}", f"{total:,}")
         return output
 
     # What `mkdocs serve` needs to write one page again on its own (Preview).
