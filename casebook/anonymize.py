@@ -405,27 +405,24 @@ def _kana_and_lookalikes_slow(text: str) -> str:
 
 
 @functools.cache
-def _bmp_table() -> np.ndarray:
-    """`_kana_and_lookalikes_slow` of every character below U+10000, as code points (each
-    maps to one character: both steps are tables of one character to one)."""
-    table = np.arange(0x10000, dtype=np.uint32)
-    keys = set(_LOOKALIKES) | {ord(c) for c in "ァヴヵヶヽヾ"} | set(range(0x30A1, 0x30F7))
-    for code in keys:
-        if code < 0x10000:
-            folded = _kana_and_lookalikes_slow(chr(code))
-            if len(folded) == 1:
-                table[code] = ord(folded)
-    return table
+def _bmp_table() -> np.ndarray | None:
+    """`_kana_and_lookalikes_slow` of every character below U+10000, as code points; None
+    if a step ever made one character two (then every text takes the slow way)."""
+    every = "".join(map(chr, range(0x10000)))
+    table = np.frombuffer(_kana_and_lookalikes_slow(every).encode("utf-32-le", "surrogatepass"),
+                          dtype=np.uint32)
+    return table if table.size == 0x10000 else None
 
 
 def _kana_and_lookalikes(text: str) -> str:
     """Katakana as hiragana and look-alikes as what they look like: jaconv's kata2hira and
     the look-alike table, through one array lookup. The output gate folds every written page
     (40 M characters at 1,000 cases); two `str.translate` passes took 4 s of that."""
+    table = _bmp_table()
     data = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if data.size == 0 or int(data.max()) >= 0x10000:  # 𠮷 and other planes: the tables
+    if table is None or data.size == 0 or int(data.max()) >= 0x10000:  # 𠮷: other planes
         return _kana_and_lookalikes_slow(text)
-    return _bmp_table()[data].tobytes().decode("utf-32-le", "surrogatepass")
+    return table[data].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @functools.lru_cache(maxsize=8)
