@@ -62,15 +62,21 @@ def _alive(pid: int) -> bool:
         return False
 
 
-@pytest.fixture
-def built(project: Project) -> Project:
+def built_with_hook(project: Project, hook: str) -> Project:
+    """Two cases built once with Pagefind on and `hook` as the hooks: file (its faults are
+    switched on by environment variables in the builds that follow)."""
     project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true") + "hooks:\n  - hook.py\n")
-    project.write("hook.py", HOOK)
+    project.write("hook.py", hook)
     project.case("a-parts")
     project.case("b-shop", alias="B社", industry="小売業")
     done = _mkdocs_build(project)
     assert done.returncode == 0, done.stderr
     return project
+
+
+@pytest.fixture
+def built(project: Project) -> Project:
+    return built_with_hook(project, HOOK)
 
 
 @pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM", "SIGKILL"])

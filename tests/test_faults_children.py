@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import MKDOCS_YML, Project
-from tests.test_faults import _mkdocs_build, _tree
+from tests.test_faults import _mkdocs_build, _tree, built_with_hook
 
 HOOK = """\
 import os
@@ -45,13 +45,7 @@ if os.environ.get("CB_KILL") == "pagefind":
 
 @pytest.fixture
 def built(project: Project) -> Project:
-    project.write("mkdocs.yml", MKDOCS_YML.format(pagefind="true") + "hooks:\n  - hook.py\n")
-    project.write("hook.py", HOOK)
-    project.case("a-parts")
-    project.case("b-shop", alias="B社", industry="小売業")
-    done = _mkdocs_build(project)
-    assert done.returncode == 0, done.stderr
-    return project
+    return built_with_hook(project, HOOK)
 
 
 @pytest.mark.parametrize("child,said", [
