@@ -32,10 +32,10 @@ def _pdf(edit) -> bytes:
     return out.getvalue()
 
 
-def _xmp(writer: PdfWriter) -> None:
+def _xmp(writer: PdfWriter, xml: str = f"<dc:creator>{TERM}</dc:creator>") -> None:
     stream = DecodedStreamObject()
-    stream.set_data(('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF><dc:creator>'
-                     f'{TERM}</dc:creator></rdf:RDF></x:xmpmeta>').encode())
+    stream.set_data(('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>'
+                     f'{xml}</rdf:RDF></x:xmpmeta>').encode())
     writer._root_object[NameObject("/Metadata")] = writer._add_object(stream.flate_encode())
 
 
@@ -58,6 +58,9 @@ EDITS = [  # (test id, where the finding says the term is, how the PDF is change
     ("attached pdf", "attachment inner.pdf",
      lambda w: w.add_attachment("inner.pdf", pdf_with_text(f"{TERM} 御中"))),
     ("xmp", "XMP metadata", _xmp),
+    # XMP's short form keeps a value in an attribute (rdf:Description pdf:Keywords="…").
+    ("xmp attribute", "XMP metadata", lambda w: _xmp(
+        w, f"<rdf:Description xmlns:pdf='http://ns.adobe.com/pdf/1.3/' pdf:Keywords='{TERM}'/>")),
     ("form field", "form field 相談先", _form_field),
     ("page label", "page label", lambda w: w.set_page_label(0, 0, prefix=TERM)),
 ]
