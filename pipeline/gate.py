@@ -25,6 +25,15 @@ _ATTRIBUTE_TEXT = re.compile(
     r"""\b(?:title|alt|aria-label|content|href|src|data-[\w-]+)\s*=\s*"([^"]*)""")
 
 
+_ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def attribute_values(markup: str) -> str:
+    """Every attribute value of HTML or XML markup, decoded, a space between each: what a
+    published SVG or a PDF's XMP metadata holds besides its element text."""
+    return " ".join(html.unescape(a or b) for a, b in _ATTRIBUTE_VALUE.findall(markup))
+
+
 def readable_text(page: str) -> str:
     """What a reader of an HTML page can see or hear: text, text-bearing attributes and
     link addresses (decoded, as a browser shows them)."""

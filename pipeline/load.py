@@ -34,6 +34,7 @@ from casebook.problems import CheckError, Problem
 from casebook.schema import INTERNAL_FIELDS
 from casebook.sources import decode
 from casebook.vocabulary import Vocabulary, load_vocabulary
+from pipeline.gate import attribute_values
 from pipeline.options import BuildOptions
 from pipeline.workers import map_in_processes
 
@@ -404,6 +405,12 @@ def _check_asset(path: Path, display: str, rel: str,
         readable = html_module.unescape(_TAG.sub(" ", text))
         problems += _scan_texts(display, [PublishedText(readable, 1, "text")], readable,
                                 private_terms, [])
+        # Attribute values (aria-label, a linked file's name) are published too: the
+        # deny-list only, as path data and coordinates are no prose for the other rules.
+        for finding in find_private_terms(attribute_values(text), private_terms):
+            problems.append(Problem(display, 0, "file",
+                                    f"private term 非公開語 '{finding.shown}' in an attribute "
+                                    "of the SVG", finding.text))
     else:
         for finding in find_private_terms(text, private_terms):
             problems.append(Problem(display, 0, "file",

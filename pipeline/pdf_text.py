@@ -16,10 +16,11 @@ import io
 import re
 from collections.abc import Iterator
 
+from pipeline.gate import attribute_values
+
 # Texts of a comment a viewer shows: its text, author, subject and rich-text copy.
 _COMMENT_KEYS = ("/Contents", "/T", "/Subj", "/RC")
 _TAG = re.compile(r"<[^>]*>")
-_ATTRIBUTE_VALUE = re.compile(r"""=\s*(?:"([^"]*)"|'([^']*)')""")
 # An attached PDF inside an attached PDF … is read this deep; deeper, it is unreadable.
 _MAX_DEPTH = 3
 
@@ -78,20 +79,12 @@ def _beside_pages(reader, depth: int) -> Iterator[tuple[str, str]]:
     metadata = reader.root_object.get("/Metadata")
     if metadata is not None:
         xml = metadata.get_object().get_data().decode("utf-8", "replace")
-        yield "XMP metadata", _xml_text(xml)
+        # XMP keeps a value as element text or, in its short form, as an attribute.
+        yield "XMP metadata", html.unescape(_TAG.sub(" ", xml)) + " " + attribute_values(xml)
     for name, contents in reader.attachments.items():
         yield "attachment", name
         for content in contents:
             yield from ((f"attachment {name}", text) for text in _attached(content, depth))
-
-
-def _xml_text(xml: str) -> str:
-    """The element text and the attribute values of XML: XMP keeps a value in either
-    (<dc:creator>…</dc:creator>, or pdf:Keywords="…" in its short form)."""
-    def values(tag: re.Match[str]) -> str:
-        return " " + " ".join(a or b for a, b in _ATTRIBUTE_VALUE.findall(tag.group())) + " "
-
-    return html.unescape(_TAG.sub(values, xml))
 
 
 def _attached(content: bytes, depth: int) -> Iterator[str]:

@@ -434,6 +434,22 @@ def test_a_plain_svg_is_published(project, capsys):
     assert (project.build() / "img" / "chart.svg").is_file()
 
 
+@pytest.mark.parametrize("body", [
+    SVG.format('<text aria-label="青嵐堂の売上">図</text>'),  # read aloud by a screen reader
+    SVG.format('<image href="青&#23888;堂.png"/>'),  # a file name, as a character reference
+])
+def test_a_private_term_in_an_svg_attribute_is_refused(project, capsys, body):
+    project.case()
+    project.write("content/private-terms.txt", "青嵐堂\n")
+    project.write("content/img/chart.svg", body)
+    code, report = check(project, capsys)
+    assert code == 1
+    assert ("content/img/chart.svg: file: private term 非公開語 '青嵐堂' in an attribute of the "
+            "SVG") in report, report
+    project.build_fails()
+    assert not (project.root / "site").exists()
+
+
 # --- interrupted writes -----------------------------------------------------------------------
 
 
